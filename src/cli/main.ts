@@ -1,0 +1,59 @@
+import { Command, CommanderError, Option } from 'commander';
+import { findProfile, PROFILES, type Profile } from '../profile/profiles.ts';
+import { runCommand } from './run_command.ts';
+import { UsageError } from './usage_error.ts';
+
+/** Parses `--profile`. */
+function profileOption(name: string): Profile {
+  const p = findProfile(name);
+  if (!p) throw new UsageError(`unknown profile '${name}' (known: ${Object.keys(PROFILES).join(', ')})`);
+  return p;
+}
+
+/**
+ * The `mdevspec` command line. Returns the exit code: 0 success, 1 a finding (difference, violation,
+ * model failure), 2 a usage error (with a message on stderr).
+ */
+export async function main(
+  argv: readonly string[],
+  out = (s: string) => process.stdout.write(`${s}\n`),
+  err = (s: string) => process.stderr.write(`${s}\n`),
+): Promise<number> {
+  let code = 0;
+  const program = new Command('mdevspec')
+    .description('An executable specification of the Linux VFIO mediated device (mdev) framework')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => out(s.trimEnd()), writeErr: (s) => err(s.trimEnd()) })
+    .showHelpAfterError('(run `mdevspec --help` for usage)');
+
+  program
+    .command('run')
+    .description('run a scenario (oracle step language) against the model; print one JSON line per step')
+    .argument('<file.steps>', 'scenario file')
+    .addOption(
+      new Option('--profile <name>', 'kernel profile').choices(Object.keys(PROFILES)).default('v6.1'),
+    )
+    .option(
+      '--compare <recording.jsonl>',
+      'compare with a recording of the same scenario instead of printing it',
+    )
+    .action(async (file: string, o: { profile: string; compare?: string }) => {
+      code = await runCommand(
+        file,
+        { profile: profileOption(o.profile), ...(o.compare ? { compare: o.compare } : {}) },
+        out,
+      );
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof UsageError) {
+      err(`mdevspec: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+}

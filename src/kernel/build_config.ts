@@ -1,0 +1,39 @@
+/** A Kconfig tristate value. */
+export type Tristate = 'y' | 'm' | 'n';
+
+/**
+ * What the evaluated Kconfig builds, as far as the model cares: VFIO, its IOMMU backends, mdev, the 4.10
+ * vfio_mdev bridge and the sample drivers, each built in (y), as a module (m) or not at all (n).
+ */
+export interface VfioBuild {
+  readonly arch: string;
+  readonly vfio: Tristate;
+  readonly type1: Tristate;
+  readonly spaprTce: Tristate;
+  readonly spaprEeh: boolean;
+  /** CONFIG_VFIO_NOIOMMU. */
+  readonly noiommu: boolean;
+  readonly mdev: Tristate;
+  /** CONFIG_VFIO_MDEV_DEVICE (4.10's vfio_mdev bridge). */
+  readonly mdevDevice: Tristate;
+  readonly samples: { readonly mtty: Tristate; readonly mdpy: Tristate; readonly mbochs: Tristate };
+}
+
+/**
+ * Debian's x86-64 configuration (CONFIG_VFIO=m, VFIO_IOMMU_TYPE1=m, VFIO_MDEV=m, VFIO_NOIOMMU unset) with
+ * the samples built as modules, as the real-kernel oracle runs it. The 4.10 build also has the vfio_mdev
+ * bridge (VFIO_MDEV_DEVICE=m); mdpy and mbochs are the later samples run against the 4.10 interface.
+ */
+export function debianBuild(kernel: 'v4.10' | 'v6.1'): VfioBuild {
+  return {
+    arch: 'x86_64',
+    vfio: 'm',
+    type1: 'm',
+    spaprTce: 'n',
+    spaprEeh: false,
+    noiommu: false,
+    mdev: 'm',
+    mdevDevice: kernel === 'v4.10' ? 'm' : 'n',
+    samples: { mtty: 'm', mdpy: 'm', mbochs: 'm' },
+  };
+}
