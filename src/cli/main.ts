@@ -1,4 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
+import { ARCH_PRESET_NAMES } from '../kconfig/index.ts';
+import type { VfioBuild } from '../kernel/build_config.ts';
+import { kconfigBuild, parseAssignments } from '../kernel/kconfig_build.ts';
 import { findProfile, PROFILES, type Profile } from '../profile/profiles.ts';
 import { runCommand } from './run_command.ts';
 import { UsageError } from './usage_error.ts';
@@ -8,6 +11,23 @@ function profileOption(name: string): Profile {
   const p = findProfile(name);
   if (!p) throw new UsageError(`unknown profile '${name}' (known: ${Object.keys(PROFILES).join(', ')})`);
   return p;
+}
+
+/** Parses `--arch`/`--config` into a build (none: Debian's x86-64 configuration). */
+function buildOption(
+  profile: Profile,
+  arch: string | undefined,
+  config: string[] | undefined,
+): VfioBuild | undefined {
+  if (!arch) {
+    if (config?.length) throw new UsageError('--config needs --arch');
+    return undefined;
+  }
+  const assignments = parseAssignments(config ?? []);
+  if (typeof assignments === 'string') throw new UsageError(assignments);
+  const build = kconfigBuild(profile.base, { arch, assignments });
+  if (typeof build === 'string') throw new UsageError(build);
+  return build;
 }
 
 /**
@@ -37,13 +57,22 @@ export async function main(
       '--compare <recording.jsonl>',
       'compare with a recording of the same scenario instead of printing it',
     )
-    .action(async (file: string, o: { profile: string; compare?: string }) => {
-      code = await runCommand(
-        file,
-        { profile: profileOption(o.profile), ...(o.compare ? { compare: o.compare } : {}) },
-        out,
-      );
-    });
+    .option(
+      '--arch <preset>',
+      `build the kernel from the VFIO Kconfig for an arch (${ARCH_PRESET_NAMES.join(', ')})`,
+    )
+    .option('--config <SYMBOL=y|m|n...>', 'Kconfig overrides (with --arch), e.g. VFIO_NOIOMMU=y')
+    .action(
+      async (file: string, o: { profile: string; compare?: string; arch?: string; config?: string[] }) => {
+        const profile = profileOption(o.profile);
+        const build = buildOption(profile, o.arch, o.config);
+        code = await runCommand(
+          file,
+          { profile, ...(build ? { build } : {}), ...(o.compare ? { compare: o.compare } : {}) },
+          out,
+        );
+      },
+    );
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { VfioBuild } from '../kernel/build_config.ts';
 import { Kernel } from '../kernel/kernel.ts';
 import type { Profile } from '../profile/profiles.ts';
 import { compareOutputs } from '../scenario/compare.ts';
@@ -9,6 +10,8 @@ import { UsageError } from './usage_error.ts';
 /** Options of `mdevspec run`. */
 export interface RunOptions {
   readonly profile: Profile;
+  /** What the Kconfig builds (Debian's x86-64 configuration when absent). */
+  readonly build?: VfioBuild;
   /** A recording (JSON lines) of the same scenario to compare the run with. */
   readonly compare?: string;
 }
@@ -18,6 +21,7 @@ export async function runScenarioFile(
   file: string,
   profile: Profile,
   emit: (r: OutputRecord) => void,
+  build?: VfioBuild,
 ): Promise<OutputRecord[]> {
   let text: string;
   try {
@@ -27,7 +31,7 @@ export async function runScenarioFile(
   }
   const parsed = parseSteps(text);
   if (!parsed.ok) throw new UsageError(`${file}:${parsed.error.line}: ${parsed.error.message}`);
-  const kernel = await Kernel.boot({ profile });
+  const kernel = await Kernel.boot({ profile, ...(build ? { build } : {}) });
   const records: OutputRecord[] = [];
   const runner = new ScenarioRunner(
     kernel,
@@ -53,9 +57,14 @@ export async function runCommand(
   opts: RunOptions,
   write: (line: string) => void,
 ): Promise<number> {
-  const records = await runScenarioFile(file, opts.profile, (r) => {
-    if (!opts.compare) write(JSON.stringify(r));
-  });
+  const records = await runScenarioFile(
+    file,
+    opts.profile,
+    (r) => {
+      if (!opts.compare) write(JSON.stringify(r));
+    },
+    opts.build,
+  );
   if (records.some((r) => r.event === 'harness_error')) return 1;
   if (!opts.compare) return 0;
   let recorded: OutputRecord[];

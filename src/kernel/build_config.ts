@@ -37,3 +37,39 @@ export function debianBuild(kernel: 'v4.10' | 'v6.1'): VfioBuild {
     samples: { mtty: 'm', mdpy: 'm', mbochs: 'm' },
   };
 }
+
+/** The backend/module part of an evaluated Kconfig (`src/kconfig` `VfioBackends`). */
+export interface KconfigBackends {
+  readonly vfio: Tristate;
+  readonly type1: Tristate;
+  readonly spaprTce: Tristate;
+  readonly spaprEeh: Tristate;
+  readonly noiommu: boolean;
+  readonly mdev: Tristate;
+  readonly mdevDevice: Tristate | null;
+  readonly samples: { readonly mtty: Tristate; readonly mdpy: Tristate; readonly mbochs: Tristate };
+}
+
+/**
+ * The build an evaluated Kconfig gives for `arch`. The 4.10 Kconfig has no mdpy/mbochs samples (they came
+ * in 2018); the model still offers them at v4.10, built like mtty, as the first upstream versions run
+ * against the 4.10 interface.
+ */
+export function buildFromKconfig(kernel: 'v4.10' | 'v6.1', arch: string, b: KconfigBackends): VfioBuild {
+  const legacySample = (t: Tristate): Tristate => (kernel === 'v4.10' ? b.samples.mtty : t);
+  return {
+    arch,
+    vfio: b.vfio,
+    type1: b.type1,
+    spaprTce: b.spaprTce,
+    spaprEeh: b.spaprEeh !== 'n',
+    noiommu: b.noiommu,
+    mdev: b.mdev,
+    mdevDevice: b.mdevDevice ?? 'n',
+    samples: {
+      mtty: b.samples.mtty,
+      mdpy: legacySample(b.samples.mdpy),
+      mbochs: legacySample(b.samples.mbochs),
+    },
+  };
+}

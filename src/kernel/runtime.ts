@@ -57,16 +57,23 @@ export class Runtime {
   /** A preemption point of `task`: the scheduler may run other tasks before it continues. */
   preempt(task: Task, point: string): Promise<void> | undefined {
     task.point = point;
-    const wait = this.scheduler.preempt(task, point);
-    if (wait === undefined) return undefined;
-    task.state = 'ready';
-    this.scheduler.onTaskState?.(task);
-    this.decRunning();
-    return wait.then(() => {
+    if (this.scheduler.prompt) return undefined;
+    let resolve!: () => void;
+    const wait = new Promise<void>((r) => {
+      resolve = r;
+    });
+    const parked = this.scheduler.preempt(task, point, () => {
+      // Counted as running at once, so quiescence is never declared while it is on its way.
       task.state = 'running';
       this.running++;
       this.scheduler.onTaskState?.(task);
+      resolve();
     });
+    if (!parked) return undefined;
+    task.state = 'ready';
+    this.scheduler.onTaskState?.(task);
+    this.decRunning();
+    return wait;
   }
 
   /** `task` is going to sleep on `on`; `interruptible` sleeps end early when a signal arrives. */

@@ -7,11 +7,13 @@ import type { Task } from './task.ts';
  * completions sleep through the runtime, which reports state changes through `onTaskState`.
  */
 export interface Scheduler {
+  /** True for a scheduler that never parks a task (the runtime then skips the bookkeeping). */
+  readonly prompt?: boolean;
   /**
-   * The running `task` reached the preemption point `point`. Return `undefined` to let it continue at once,
-   * or a promise that resolves when the scheduler lets it run again.
+   * The running `task` reached the preemption point `point`. Return false to let it continue at once, or
+   * park it: return true and call `resume()` later (never from inside this call) to let it run again.
    */
-  preempt(task: Task, point: string): Promise<void> | undefined;
+  preempt(task: Task, point: string, resume: () => void): boolean;
   /** A task changed state (started, parked, blocked, woken, exited). Optional. */
   onTaskState?(task: Task): void;
   /**
@@ -23,7 +25,8 @@ export interface Scheduler {
 
 /** The default scheduler: every task runs promptly, in the order JavaScript's job queue gives. */
 export class PromptScheduler implements Scheduler {
-  preempt(): undefined {
-    return undefined;
+  readonly prompt = true;
+  preempt(): boolean {
+    return false;
   }
 }

@@ -29,6 +29,8 @@ export class VfioContainer {
 export class Containers {
   /** Registered backends, most recent first (`list_add` at the head of `iommu_drivers_list`). */
   readonly drivers: VfioIommuDriverOps[] = [];
+  /** Containers alive (an open fd or an attached group holds them): for introspection and leak checks. */
+  readonly live = new Set<VfioContainer>();
 
   constructor(private readonly k: Kernel) {}
 
@@ -50,8 +52,7 @@ export class Containers {
     return {
       ioctl: (task, file, cmd, arg) => this.ioctl(task, file.privateData as VfioContainer, cmd, arg),
       release: async (_task, file) => {
-        const c = file.privateData as VfioContainer;
-        c.refs--;
+        this.put(file.privateData as VfioContainer);
         this.k.modules.put('vfio');
       },
     };
@@ -59,7 +60,15 @@ export class Containers {
 
   /** `vfio_fops_open()`. */
   open(): VfioContainer {
-    return new VfioContainer(new RwSemaphore(this.k.rt, 'container->group_lock'));
+    const c = new VfioContainer(new RwSemaphore(this.k.rt, 'container->group_lock'));
+    this.live.add(c);
+    return c;
+  }
+
+  /** `vfio_container_put()`: the container is freed with its last reference. */
+  private put(c: VfioContainer): void {
+    c.refs--;
+    if (c.refs === 0) this.live.delete(c);
   }
 
   private async ioctl(task: Task, c: VfioContainer, cmd: string, arg: unknown): Promise<number> {
@@ -160,6 +169,13 @@ export class Containers {
   async detachGroup(task: Task, group: VfioGroup): Promise<void> {
     const c = group.container;
     if (!c) return;
+    if (group.containerUsers !== 1 && this.k.profile.switches.groupFdDisassociates) {
+      this.k.reportBug(
+        task,
+        'warn',
+        `vfio_group_detach_container: container_users is ${group.containerUsers}, not 1`,
+      );
+    }
     await c.groupLock.downWrite(task);
     if (c.iommuDriver && c.iommuData && group.iommuGroup)
       c.iommuDriver.detachGroup(c.iommuData, group.iommuGroup);
@@ -173,7 +189,7 @@ export class Containers {
       c.iommuData = null;
     }
     c.groupLock.upWrite(task);
-    c.refs--;
+    this.put(c);
   }
 
   /** The container behind a descriptor of the calling process: -EBADF, or -EINVAL for another kind of file. */
