@@ -1,5 +1,6 @@
 import type { Kernfs, KernfsNode } from '../fs/kernfs.ts';
-import { EAGAIN, EEXIST, ENODEV, EPROBE_DEFER } from '../kernel/errno.ts';
+import { EAGAIN, EEXIST, ENODEV, ENXIO, EPROBE_DEFER } from '../kernel/errno.ts';
+import { KERN_WARNING, type Klog } from '../kernel/klog.ts';
 import type { Runtime } from '../kernel/runtime.ts';
 import type { Task } from '../kernel/task.ts';
 import { createGroups } from './attribute_group.ts';
@@ -20,6 +21,7 @@ export class DriverCore {
   constructor(
     private readonly rt: Runtime,
     private readonly kernfs: Kernfs,
+    private readonly klog: Klog,
     /** Called for a kernel WARN (a duplicate sysfs name). */
     private readonly onWarn: (task: Task, message: string) => void,
   ) {
@@ -59,16 +61,29 @@ export class DriverCore {
     dev.registered = true;
     dev.parent?.children.push(dev);
     await this.rt.preempt(task, `device_add ${dev.name}: kobject added`);
-    dev.nodes.uevent = this.kernfs.createAttr(dir, 'uevent', {
-      show: async () => (dev.driver ? `DRIVER=${dev.driver.name}\n` : '\n'),
-    }) as KernfsNode;
+    dev.nodes.uevent = this.made(
+      task,
+      this.kernfs.createAttr(dir, 'uevent', {
+        show: async () => (dev.driver ? `DRIVER=${dev.driver.name}\n` : '\n'),
+      }),
+      `${dir.path}/uevent`,
+    );
     const subsystemTarget =
       dev.bus?.dir ?? (dev.className ? this.kernfs.mkdirs(`/sys/class/${dev.className}`) : null);
-    if (subsystemTarget)
-      dev.nodes.subsystem = this.kernfs.symlink(dir, 'subsystem', subsystemTarget) as KernfsNode;
+    if (subsystemTarget) {
+      dev.nodes.subsystem = this.made(
+        task,
+        this.kernfs.symlink(dir, 'subsystem', subsystemTarget),
+        `${dir.path}/subsystem`,
+      );
+    }
     if (dev.className) {
       const cls = this.kernfs.mkdirs(`/sys/class/${dev.className}`);
-      dev.nodes.classLink = this.kernfs.symlink(cls, dev.name, dir) as KernfsNode;
+      dev.nodes.classLink = this.made(
+        task,
+        this.kernfs.symlink(cls, dev.name, dir),
+        `${cls.path}/${dev.name}`,
+      );
     }
     dev.nodes.groups = createGroups(this.kernfs, dir, dev.groups);
     await this.rt.preempt(task, `device_add ${dev.name}: attributes created`);
@@ -85,7 +100,7 @@ export class DriverCore {
       }
       dev.nodes.busLink = link;
     }
-    dev.nodes.power = this.kernfs.mkdir(dir, 'power') as KernfsNode;
+    dev.nodes.power = this.made(task, this.kernfs.mkdir(dir, 'power'), `${dir.path}/power`);
     await this.rt.preempt(task, `device_add ${dev.name}: on the bus`);
     if (dev.bus) {
       for (const drv of dev.bus.drivers.values()) {
@@ -123,11 +138,26 @@ export class DriverCore {
   async deviceDriverAttach(task: Task, drv: DeviceDriver, dev: Device): Promise<number> {
     if (dev.driver) return dev.driver === drv ? 0 : -ENODEV;
     if (!dev.dir || !drv.dir) return -ENODEV;
+    // driver_sysfs_add(): the driver's link to the device, then the device's `driver` link. A device of the
+    // same name still bound (one whose removal waits for its fds) makes the first fail: WARN, no binding.
+    const back = this.kernfs.symlink(drv.dir, dev.name, dev.dir);
+    if (typeof back === 'number') {
+      this.onWarn(task, `sysfs: cannot create duplicate filename '${drv.dir.path}/${dev.name}'`);
+      return back;
+    }
     dev.driver = drv;
-    dev.nodes.driverLink = this.kernfs.symlink(dev.dir, 'driver', drv.dir) as KernfsNode;
-    dev.nodes.driverBackLink = this.kernfs.symlink(drv.dir, dev.name, dev.dir) as KernfsNode;
+    dev.nodes.driverBackLink = back;
+    dev.nodes.driverLink = this.made(
+      task,
+      this.kernfs.symlink(dev.dir, 'driver', drv.dir),
+      `${dev.dir.path}/driver`,
+    );
     const ret = await drv.bus.ops.probe(task, dev, drv);
     if (ret !== 0) {
+      // call_driver_probe(): every failure but ENODEV/ENXIO (and deferral) is logged at KERN_WARNING.
+      if (ret !== -EPROBE_DEFER && ret !== -ENODEV && ret !== -ENXIO) {
+        this.klog.log(KERN_WARNING, `${drv.name}: probe of ${dev.name} failed with error ${ret}`);
+      }
       this.removeDriverLinks(dev);
       dev.driver = null;
       return ret === -EPROBE_DEFER ? -EAGAIN : ret;
@@ -175,6 +205,13 @@ export class DriverCore {
       const ret = await fn(next);
       if (ret !== 0) return ret;
     }
+  }
+
+  /** A node the kernel creates without checking (a duplicate is only a sysfs WARN); undefined if it failed. */
+  private made(task: Task, node: KernfsNode | number, path: string): KernfsNode | undefined {
+    if (typeof node !== 'number') return node;
+    this.onWarn(task, `sysfs: cannot create duplicate filename '${path}'`);
+    return undefined;
   }
 
   /** Undoes a partial `device_add` (its error path). */

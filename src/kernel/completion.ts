@@ -29,15 +29,12 @@ export class Completion {
 
   /** `wait_for_completion()`: uninterruptible. */
   async wait(task: Task): Promise<void> {
-    await this.wq.waitEvent(task, () => this.done > 0);
-    this.done--;
+    await this.wq.waitEvent(task, () => this.tryWait());
   }
 
   /** `wait_for_completion_interruptible()`: false when a signal arrived first. */
-  async waitInterruptible(task: Task): Promise<boolean> {
-    const ok = await this.wq.waitEventInterruptible(task, () => this.done > 0);
-    if (ok) this.done--;
-    return ok;
+  waitInterruptible(task: Task): Promise<boolean> {
+    return this.wq.waitEventInterruptible(task, () => this.tryWait());
   }
 
   /** Wakes `task` if it waits interruptibly here (signal delivery). */

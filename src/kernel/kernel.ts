@@ -75,7 +75,7 @@ export class Kernel {
     this.kernfs.mkdirs('/sys/module');
     this.kernfs.mkdirs('/dev');
     this.vfs = new Vfs(this.kernfs);
-    this.core = new DriverCore(this.rt, this.kernfs, (task, message) =>
+    this.core = new DriverCore(this.rt, this.kernfs, this.klog, (task, message) =>
       this.reportBug(task, 'warn', message),
     );
     this.iommu = new IommuGroups(this.kernfs, this.klog);

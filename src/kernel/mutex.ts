@@ -20,8 +20,13 @@ export class Mutex {
   /** `mutex_lock()`. */
   async lock(task: Task): Promise<void> {
     await this.rt.preempt(task, `mutex_lock ${this.name}`);
-    await this.wq.waitEvent(task, () => this.owner === null);
-    this.owner = task;
+    // The check and the acquisition are one step: a woken waiter that finds the lock free takes it before
+    // anyone else can look.
+    await this.wq.waitEvent(task, () => {
+      if (this.owner !== null) return false;
+      this.owner = task;
+      return true;
+    });
   }
 
   /** `mutex_unlock()`: wakes the waiters; the scheduler decides who gets it. */

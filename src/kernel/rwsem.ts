@@ -40,9 +40,12 @@ export class RwSemaphore {
   async downWrite(task: Task): Promise<void> {
     await this.rt.preempt(task, `down_write ${this.name}`);
     this.writersWaiting++;
-    await this.wq.waitEvent(task, () => this.writer === null && this.readers === 0);
-    this.writersWaiting--;
-    this.writer = task;
+    await this.wq.waitEvent(task, () => {
+      if (this.writer !== null || this.readers > 0) return false;
+      this.writer = task;
+      this.writersWaiting--;
+      return true;
+    });
   }
 
   /** `up_write()`. */

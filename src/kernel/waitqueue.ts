@@ -20,7 +20,10 @@ export class WaitQueue {
     readonly name: string,
   ) {}
 
-  /** `wait_event()`: sleeps uninterruptibly until `cond()` is true. */
+  /**
+   * `wait_event()`: sleeps uninterruptibly until `cond()` is true. `cond` runs atomically with respect to
+   * other tasks, so a condition may also take what it tests for (a lock, a completion count).
+   */
   async waitEvent(task: Task, cond: () => boolean): Promise<void> {
     while (!cond()) {
       await this.sleep(task, false);

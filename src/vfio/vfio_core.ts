@@ -47,9 +47,12 @@ export class VfioCore {
     });
   }
 
-  /** Tears down the nodes of vfio.ko at module exit. */
+  /** Tears down the nodes of vfio.ko at module exit: `/dev/vfio` and the `vfio`/`vfio-dev` classes. */
   shutdown(): void {
-    this.k.kernfs.unlink(this.devDir);
+    for (const path of ['/dev/vfio', '/sys/class/vfio', '/sys/class/vfio-dev', '/sys/devices/virtual/vfio']) {
+      const node = this.k.kernfs.lookup(path, false);
+      if (typeof node !== 'number') this.k.kernfs.unlink(node);
+    }
   }
 
   // ---- device registration (6.1 API; 4.10's vfio_add_group_dev uses the same path) ----
@@ -372,6 +375,8 @@ export class VfioCore {
         group.groupLock.unlock(task);
       }
     }
+    // 4.x vfio_group_unl_ioctl: a negative fd is -EINVAL before anything else.
+    if (fd < 0) return -EINVAL;
     await group.groupLock.lock(task);
     try {
       if (group.containerUsers) return -EINVAL;
