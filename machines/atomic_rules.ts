@@ -24,6 +24,7 @@ export type SpecParent = 'mtty' | 'mdpy' | 'mbochs';
 /** The errnos the rules return (x86-64 numbers). */
 export const ERRNO = {
   ENOENT: 2,
+  EBADF: 9,
   EAGAIN: 11,
   ENOMEM: 12,
   EBUSY: 16,
@@ -69,9 +70,16 @@ export interface SpecHolder {
   readonly container: boolean;
   /** It holds the device's group fd (groups are single-open). */
   readonly group: boolean;
-  /** Device fds it holds (the container then has the type1 backend set). */
+  /** SET_CONTAINER attached the group to its container. */
+  readonly attached: boolean;
+  /** SET_IOMMU gave the container the type1 backend. */
+  readonly iommu: boolean;
+  /** Device fds it holds. */
   readonly devFds: number;
 }
+
+/** The VFIO calls a holder can make on the fds it holds (the runner's ops of the same names). */
+export type SpecVfioCall = 'status' | 'setc' | 'unsetc' | 'iommu' | 'dev' | 'closedev';
 
 /** An operation waiting inside the kernel: for a lock (4.10) or for device fds to close. */
 export interface SpecPending {
@@ -115,6 +123,7 @@ export type SpecOp =
   | { readonly op: 'remove'; readonly uuid: string; readonly data?: string }
   | { readonly op: 'open'; readonly holder: string; readonly uuid: string }
   | { readonly op: 'close'; readonly holder: string }
+  | { readonly op: 'vfio'; readonly holder: string; readonly call: SpecVfioCall }
   | { readonly op: 'available'; readonly parent: SpecParent; readonly type: string };
 
 /** An operation that had blocked and completed during a later step, with its final result. */
@@ -243,7 +252,7 @@ export function moduleRefs(state: SpecState, module: SpecModule): number {
   for (const d of Object.values(state.devices)) if (pinnedBy(state, d.parent).includes(module)) refs += d.fds;
   for (const h of Object.values(state.holders)) {
     if (module === 'vfio' && (h.container || h.group || h.devFds > 0)) refs++;
-    if (module === 'vfio_iommu_type1' && h.devFds > 0) refs++;
+    if (module === 'vfio_iommu_type1' && h.iommu && !(state.profile === 'v6.1' && stale(state, h))) refs++;
   }
   return refs;
 }
@@ -297,7 +306,7 @@ export function specStep(state: SpecState, op: SpecOp, id = 0): SpecStep {
     };
   }
   const step = apply(state, op, id, needed);
-  if (op.op !== 'close') return step;
+  if (op.op !== 'close' && !(op.op === 'vfio' && op.call === 'closedev')) return step;
   return releaseQueued(step);
 }
 
@@ -377,6 +386,8 @@ function apply(
       return open(state, op.holder, op.uuid);
     case 'close':
       return close(state, op.holder);
+    case 'vfio':
+      return vfioCall(state, op.holder, op.call);
     case 'available':
       if (!isLoaded(state, 'mdev') || !isLoaded(state, op.parent) || !(op.type in PARENT_TYPES[op.parent])) {
         return none(fail('ENOENT', 'open'));
@@ -565,13 +576,40 @@ function open(state: SpecState, holder: string, uuid: string): SpecStep {
   const container = isLoaded(state, 'vfio');
   const boundDriver = state.profile === 'v6.1' || isLoaded(state, 'vfio_mdev');
   if (!d || d.removing || !container || !boundDriver)
-    return refuse('ENOENT', 'group', { uuid, gen: 0, container, group: false, devFds: 0 });
+    return refuse('ENOENT', 'group', {
+      uuid,
+      gen: 0,
+      container,
+      group: false,
+      attached: false,
+      iommu: false,
+      devFds: 0,
+    });
   if (Object.values(state.holders).some((h) => h.uuid === uuid && h.gen === d.gen && h.group)) {
-    return refuse('EBUSY', 'group', { uuid, gen: d.gen, container, group: false, devFds: 0 });
+    return refuse('EBUSY', 'group', {
+      uuid,
+      gen: d.gen,
+      container,
+      group: false,
+      attached: false,
+      iommu: false,
+      devFds: 0,
+    });
   }
   if (!isLoaded(state, 'vfio_iommu_type1'))
-    return refuse('EINVAL', 'dev', { uuid, gen: d.gen, container, group: true, devFds: 0 });
-  const holders = { ...state.holders, [holder]: { uuid, gen: d.gen, container, group: true, devFds: 1 } };
+    return refuse('EINVAL', 'dev', {
+      uuid,
+      gen: d.gen,
+      container,
+      group: true,
+      attached: true,
+      iommu: false,
+      devFds: 0,
+    });
+  const holders = {
+    ...state.holders,
+    [holder]: { uuid, gen: d.gen, container, group: true, attached: true, iommu: true, devFds: 1 },
+  };
   const devices = { ...state.devices, [uuid]: { ...d, fds: d.fds + 1 } };
   return { state: { ...state, holders, devices }, result: ok(0), completed: [] };
 }
@@ -586,11 +624,17 @@ function close(state: SpecState, holder: string): SpecStep {
   if (!h) return { state, result: fail('ENOENT'), completed: [] };
   const { [holder]: _gone, ...holders } = state.holders;
   let devices = state.devices;
-  const key = Object.keys(devices).find((k) => devices[k]!.uuid === h.uuid && devices[k]!.gen === h.gen);
-  const d = key === undefined ? undefined : devices[key];
-  if (key !== undefined && d && h.devFds > 0)
-    devices = { ...devices, [key]: { ...d, fds: d.fds - h.devFds } };
-  let next: SpecState = { ...state, holders, devices };
+  const held = heldDevice(state, h);
+  if (held && h.devFds > 0) devices = { ...devices, [held[0]]: { ...held[1], fds: held[1].fds - h.devFds } };
+  return { ...finishBlocked({ ...state, holders, devices }), result: ok(0) };
+}
+
+/**
+ * Completes what slept on device fds that are now all closed: a blocked remove (the device goes and its
+ * pool share returns), and the 4.10 unregistration walk, which goes on to the next child.
+ */
+function finishBlocked(state: SpecState): { state: SpecState; completed: SpecCompletion[] } {
+  let next = state;
   const completed: SpecCompletion[] = [];
   for (const p of next.pending) {
     if (p.phase !== 'fds' || p.waitsFor.some((u) => (next.devices[u]?.fds ?? 0) > 0)) continue;
@@ -610,7 +654,81 @@ function close(state: SpecState, holder: string): SpecStep {
       result: ok((p.op.op === 'remove' ? (p.op.data ?? '1') : '').length),
     });
   }
-  return { state: next, result: ok(0), completed };
+  return { state: next, completed };
+}
+
+/** The device a holder's fds refer to (by UUID and generation), if it still exists. */
+function heldDevice(state: SpecState, h: SpecHolder): [string, SpecDevice] | undefined {
+  return Object.entries(state.devices).find(([, d]) => d.uuid === h.uuid && d.gen === h.gen);
+}
+
+/** A holder whose device is gone: its group fd is stale (6.1: disassociated, §2.6; 4.10: kept alive, empty). */
+function stale(state: SpecState, h: SpecHolder): boolean {
+  return heldDevice(state, h) === undefined;
+}
+
+/**
+ * One VFIO call of a holder on the fds it holds (§3.1, §6.5, oracle "VFIO ioctl ordering"):
+ * - `status` (GROUP_GET_STATUS): 0; 6.1 a stale group → ENODEV.
+ * - `setc` (SET_CONTAINER): already attached → EINVAL; 6.1 stale → ENODEV.
+ * - `unsetc` (UNSET_CONTAINER): not attached → EINVAL; device fds open → EBUSY; else detached, and the
+ *   container, left without groups, loses its IOMMU.
+ * - `iommu` (SET_IOMMU TYPE1v2): no group attached or already set → EINVAL; no type1 backend → ENODEV.
+ * - `dev` (GET_DEVICE_FD): 4.10 checks container and IOMMU first (EINVAL) and then the name (ENODEV for a
+ *   removed device); 6.1 the name first (ENODEV), then EINVAL. A device whose removal waits for its fds can
+ *   still be opened. Success adds a device fd.
+ * - `closedev`: closes the holder's last device fd; a blocked remove may complete.
+ * Without the fd a call needs (`iommu` the container's, `closedev` a device fd, the others the group's),
+ * the holder skips it: EBADF here.
+ */
+function vfioCall(state: SpecState, holder: string, call: SpecVfioCall): SpecStep {
+  const h = state.holders[holder];
+  const same = (result: SpecResult): SpecStep => ({ state, result, completed: [] });
+  const update = (next: Partial<SpecHolder>, result: SpecResult, devices = state.devices): SpecStep => ({
+    state: { ...state, devices, holders: { ...state.holders, [holder]: { ...h!, ...next } } },
+    result,
+    completed: [],
+  });
+  const hasFd = call === 'closedev' ? (h?.devFds ?? 0) > 0 : call === 'iommu' ? h?.container : h?.group;
+  if (!h || !hasFd) return same(fail('EBADF'));
+  const modern = state.profile === 'v6.1';
+  const gone = stale(state, h);
+  switch (call) {
+    case 'status':
+      return same(modern && gone ? fail('ENODEV') : ok(0));
+    case 'setc':
+      if (h.attached) return same(fail('EINVAL'));
+      if (modern && gone) return same(fail('ENODEV'));
+      return update({ attached: true }, ok(0));
+    case 'unsetc':
+      if (!h.attached || (modern && gone)) return same(fail('EINVAL'));
+      if (h.devFds > 0) return same(fail('EBUSY'));
+      return update({ attached: false, iommu: false }, ok(0));
+    case 'iommu':
+      if (!h.attached || h.iommu || (modern && gone)) return same(fail('EINVAL'));
+      if (!isLoaded(state, 'vfio_iommu_type1')) return same(fail('ENODEV'));
+      return update({ iommu: true }, ok(0));
+    case 'dev': {
+      const held = heldDevice(state, h);
+      if (!modern && (!h.attached || !h.iommu)) return same(fail('EINVAL'));
+      if (!held) return same(fail('ENODEV'));
+      if (!h.attached || !h.iommu) return same(fail('EINVAL'));
+      const [key, d] = held;
+      return update({ devFds: h.devFds + 1 }, ok(0), { ...state.devices, [key]: { ...d, fds: d.fds + 1 } });
+    }
+    case 'closedev': {
+      const held = heldDevice(state, h);
+      const devices = held
+        ? { ...state.devices, [held[0]]: { ...held[1], fds: held[1].fds - 1 } }
+        : state.devices;
+      const closed = {
+        ...state,
+        devices,
+        holders: { ...state.holders, [holder]: { ...h, devFds: h.devFds - 1 } },
+      };
+      return { ...finishBlocked(closed), result: ok(0) };
+    }
+  }
 }
 
 /** The key of a device once a 4.10 removal has taken it off the bus. */

@@ -31,11 +31,7 @@ export function syscallResult(ret: number): SyscallResult {
  * throw if it is still blocked, in which case use the `start*` form.
  */
 export class MdevSystem {
-  private readonly admin: UserProcess;
-
-  private constructor(readonly kernel: Kernel) {
-    this.admin = this.process('admin');
-  }
+  private constructor(readonly kernel: Kernel) {}
 
   /** Boots a kernel of the model. */
   static async boot(options: KernelOptions = {}): Promise<MdevSystem> {
@@ -137,15 +133,27 @@ export class MdevSystem {
     return this.finish(this.startRemove(uuid, value));
   }
 
+  /**
+   * Starts a one-shot read of a sysfs attribute (open, read, close in one process): its text without the
+   * trailing newline, or a negative errno — with the stage that failed.
+   */
+  startRead(path: string, comm = 'cat'): Pending<{ stage: 'open' | 'read'; value: string | number }> {
+    const p = this.kernel.newProcess(comm);
+    const h = this.kernel.spawn(`${comm} ${path}`, p, async (t) => {
+      const fd = await this.kernel.vfs.open(t, path, 'r');
+      if (fd < 0) return { stage: 'open' as const, value: fd };
+      const data = await this.kernel.vfs.read(t, fd);
+      await this.kernel.vfs.close(t, fd);
+      if (typeof data === 'number') return { stage: 'read' as const, value: data };
+      const text = String.fromCharCode(...data);
+      return { stage: 'read' as const, value: text.endsWith('\n') ? text.slice(0, -1) : text };
+    });
+    return new Pending(h.task, h.done);
+  }
+
   /** Reads a sysfs attribute: its text without the trailing newline, or a negative errno. */
   async read(path: string): Promise<string | number> {
-    const fd = await this.finish(this.admin.open(path, 'r'));
-    if (fd < 0) return fd;
-    const data = await this.finish(this.admin.read(fd));
-    await this.finish(this.admin.close(fd));
-    if (typeof data === 'number') return data;
-    const text = String.fromCharCode(...data);
-    return text.endsWith('\n') ? text.slice(0, -1) : text;
+    return (await this.finish(this.startRead(path))).value;
   }
 
   /** `available_instances` of a type, as a number (or a negative errno). */
