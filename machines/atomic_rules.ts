@@ -15,11 +15,29 @@
 /** The kernel profile. */
 export type SpecProfile = 'v4.10' | 'v6.1';
 
-/** The modules a user loads and unloads. */
-export type SpecModule = 'vfio' | 'vfio_iommu_type1' | 'mdev' | 'vfio_mdev' | 'mtty' | 'mdpy' | 'mbochs';
+/** The modules a user loads and unloads: VFIO's and mdev's, and parent drivers (by name). */
+export type SpecModule = 'vfio' | 'vfio_iommu_type1' | 'mdev' | 'vfio_mdev' | (string & {});
 
-/** The sample parents (each is also the name of its module). */
-export type SpecParent = 'mtty' | 'mdpy' | 'mbochs';
+/** A parent: the vendor driver module of that name, which registers one parent device of that name. */
+export type SpecParent = string;
+
+/**
+ * How a parent driver accounts for its instances, as the spec needs to know it: its types and what one
+ * instance of each costs in the parent's pool, the pool's size (fixed, or a module parameter with a
+ * default), the errno of a create that does not fit (null: the driver never refuses), and whether an open
+ * device fd also pins the driver's own module at 4.10 (the 2018 samples' `open` did).
+ */
+export interface SpecParentConfig {
+  readonly types: Readonly<Record<string, number>>;
+  readonly pool: number | { readonly param: string; readonly default: number };
+  readonly exhaustion: SpecErrno | null;
+  readonly pinsSelfAt410: boolean;
+  /**
+   * 4.10: what a device-fd ioctl returns once the vendor's `remove` has dropped the device's state while an
+   * fd is still open (the 2018 samples check their drvdata: mtty -ENODEV, mdpy and mbochs -EINVAL).
+   */
+  readonly removedIoctl410: SpecErrno;
+}
 
 /** The errnos the rules return (x86-64 numbers). */
 export const ERRNO = {
@@ -60,6 +78,11 @@ export interface SpecDevice {
    * `remove` first (§1.6), 6.1 gives resources back only at release, after the last close (§4.2).
    */
   readonly released: boolean;
+  /**
+   * 6.1 only (K-1, §2.5): a remove that came while the device was still being created got EAGAIN and took
+   * the `remove` file with it; only the parent's unregistration can remove the device now.
+   */
+  readonly removeFileLost: boolean;
 }
 
 /** A holder process: the device it opened and what it holds. */
@@ -79,7 +102,7 @@ export interface SpecHolder {
 }
 
 /** The VFIO calls a holder can make on the fds it holds (the runner's ops of the same names). */
-export type SpecVfioCall = 'status' | 'setc' | 'unsetc' | 'iommu' | 'dev' | 'closedev';
+export type SpecVfioCall = 'status' | 'setc' | 'unsetc' | 'iommu' | 'dev' | 'cfg' | 'closedev';
 
 /** An operation waiting inside the kernel: for a lock (4.10) or for device fds to close. */
 export interface SpecPending {
@@ -107,6 +130,8 @@ export interface SpecState {
   /** Operations inside the kernel that have not returned, in arrival order. */
   readonly pending: readonly SpecPending[];
   readonly nextGen: number;
+  /** The parent drivers this kernel has, by module name. */
+  readonly parents: Readonly<Record<string, SpecParentConfig>>;
 }
 
 /** What an operation returns: a value (bytes written, 0, a count), an errno, or "blocked for now". */
@@ -126,6 +151,12 @@ export type SpecOp =
   | { readonly op: 'vfio'; readonly holder: string; readonly call: SpecVfioCall }
   | { readonly op: 'available'; readonly parent: SpecParent; readonly type: string };
 
+/**
+ * A known kernel issue the rules reproduce (ids of properties/known_issues.ts): catalogue entries of
+ * kernel-semantics.md §5 (C-n) and issues of the modelled kernels found by reading their code (K-n).
+ */
+export type SpecKnownIssue = 'C-4' | 'C-7' | 'C-9' | 'K-1';
+
 /** An operation that had blocked and completed during a later step, with its final result. */
 export interface SpecCompletion {
   readonly id: number;
@@ -144,22 +175,55 @@ export interface SpecStep {
    * gets its EEXIST only from a sysfs duplicate-name WARN (C-4); a remove on a device whose parent is being
    * unregistered races with the unregistration instead of failing cleanly with ENODEV (C-7, C-9).
    */
-  readonly knownIssue?: 'C-4' | 'C-7' | 'C-9';
+  readonly knownIssue?: SpecKnownIssue;
 }
 
-/** The types of each parent with the cost of one instance in the parent's pool (§4). */
-export const PARENT_TYPES: Readonly<Record<SpecParent, Readonly<Record<string, number>>>> = {
-  mtty: { 'mtty-1': 1, 'mtty-2': 2 },
-  mdpy: { 'mdpy-vga': 1, 'mdpy-xga': 1, 'mdpy-hd': 1 },
-  mbochs: { 'mbochs-small': 4, 'mbochs-medium': 16, 'mbochs-large': 64 },
-};
+/**
+ * The sample parents of kernel-semantics.md §4 at a profile: mtty (24 ports; types cost 1 and 2; 6.1 ENOSPC,
+ * 4.10 never refuses), mdpy (`count` instances, default 4, one each; 6.1 counted by the core: EUSERS;
+ * 4.10-era -ENOMEM) and mbochs (`count` MB, default 256; 4/16/64 MB; 6.1 ENOSPC, 4.10-era -ENOMEM).
+ */
+export function sampleParents(profile: SpecProfile): Readonly<Record<string, SpecParentConfig>> {
+  const legacy = profile === 'v4.10';
+  return {
+    mtty: {
+      types: { 'mtty-1': 1, 'mtty-2': 2 },
+      pool: 24,
+      exhaustion: legacy ? null : 'ENOSPC',
+      pinsSelfAt410: false,
+      removedIoctl410: 'ENODEV',
+    },
+    mdpy: {
+      types: { 'mdpy-vga': 1, 'mdpy-xga': 1, 'mdpy-hd': 1 },
+      pool: { param: 'count', default: 4 },
+      exhaustion: legacy ? 'ENOMEM' : 'EUSERS',
+      pinsSelfAt410: true,
+      removedIoctl410: 'EINVAL',
+    },
+    mbochs: {
+      types: { 'mbochs-small': 4, 'mbochs-medium': 16, 'mbochs-large': 64 },
+      pool: { param: 'count', default: 256 },
+      exhaustion: legacy ? 'ENOMEM' : 'ENOSPC',
+      pinsSelfAt410: true,
+      removedIoctl410: 'EINVAL',
+    },
+  };
+}
 
-const PARENTS: readonly SpecModule[] = ['mtty', 'mdpy', 'mbochs'];
+/** The types of a parent with their costs (empty for an unknown parent). */
+export function parentTypes(state: SpecState, parent: SpecParent): Readonly<Record<string, number>> {
+  return state.parents[parent]?.types ?? {};
+}
 
-/** Pool sizes: mtty's 24 ports, mdpy's `count` instances (default 4), mbochs' `count` MB (default 256). */
+function isParent(state: SpecState, module: SpecModule): boolean {
+  return state.parents[module] !== undefined;
+}
+
+/** The size of a parent's pool: fixed, or its module parameter (mdpy/mbochs `count`). */
 export function poolSize(state: SpecState, parent: SpecParent): number {
-  if (parent === 'mtty') return 24;
-  return state.modules[parent]?.count ?? (parent === 'mdpy' ? 4 : 256);
+  const pool = state.parents[parent]?.pool ?? 0;
+  if (typeof pool === 'number') return pool;
+  return state.modules[parent]?.[pool.param] ?? pool.default;
 }
 
 /** What each module links against (an unloaded dependency is an unresolved symbol: ENOENT). */
@@ -169,9 +233,9 @@ export function moduleDeps(module: SpecModule): readonly SpecModule[] {
   return ['vfio', 'mdev'];
 }
 
-/** The initial state: nothing loaded. */
-export function initialSpecState(profile: SpecProfile): SpecState {
-  return { profile, modules: {}, devices: {}, holders: {}, pending: [], nextGen: 1 };
+/** The initial state: nothing loaded; the parent drivers are the samples unless given. */
+export function initialSpecState(profile: SpecProfile, parents = sampleParents(profile)): SpecState {
+  return { profile, modules: {}, devices: {}, holders: {}, pending: [], nextGen: 1, parents };
 }
 
 const ok = (ret: number): SpecResult => ({ kind: 'ok', ret });
@@ -202,7 +266,7 @@ export function removeValue(data: string): bigint | null {
 function used(state: SpecState, parent: SpecParent): number {
   let n = 0;
   for (const d of Object.values(state.devices))
-    if (d.parent === parent && !d.released) n += PARENT_TYPES[parent][d.type] ?? 0;
+    if (d.parent === parent && !d.released) n += parentTypes(state, parent)[d.type] ?? 0;
   return n;
 }
 
@@ -211,23 +275,19 @@ function used(state: SpecState, parent: SpecParent): number {
  * refuses, so it can go negative (`%d`).
  */
 export function availableInstances(state: SpecState, parent: SpecParent, type: string): number {
-  return Math.trunc((poolSize(state, parent) - used(state, parent)) / (PARENT_TYPES[parent][type] ?? 1));
-}
-
-/** The errno of a create that is out of room (§6.3, §2.7): none for 4.10 mtty, which never refuses. */
-export function exhaustionErrno(profile: SpecProfile, parent: SpecParent): SpecErrno | null {
-  if (profile === 'v6.1') return parent === 'mdpy' ? 'EUSERS' : 'ENOSPC';
-  return parent === 'mtty' ? null : 'ENOMEM';
+  return Math.trunc(
+    (poolSize(state, parent) - used(state, parent)) / (parentTypes(state, parent)[type] ?? 1),
+  );
 }
 
 /**
  * The modules an open device fd pins: 6.1 the vendor driver (`vfio_device_open`, §2.6); 4.10 the
- * vfio_mdev bridge (`vfio_mdev_open`, §1.7), and for the 2018 samples also the vendor itself (mdpy and
- * mbochs `open` call `try_module_get(THIS_MODULE)`; mtty's does not).
+ * vfio_mdev bridge (`vfio_mdev_open`, §1.7), and the vendor itself when its `open` takes a reference (the
+ * 2018 samples mdpy and mbochs call `try_module_get(THIS_MODULE)`; mtty does not).
  */
 function pinnedBy(state: SpecState, parent: SpecParent): SpecModule[] {
   if (state.profile === 'v6.1') return [parent];
-  return parent === 'mtty' ? ['vfio_mdev'] : ['vfio_mdev', parent];
+  return state.parents[parent]?.pinsSelfAt410 ? ['vfio_mdev', parent] : ['vfio_mdev'];
 }
 
 function isLoaded(state: SpecState, m: SpecModule): boolean {
@@ -268,9 +328,9 @@ function locksNeeded(state: SpecState, op: SpecOp): string[] {
       return d ? [`parent:${d.parent}`] : [];
     }
     case 'load':
-      return PARENTS.includes(op.module) ? ['parent_list'] : [];
+      return isParent(state, op.module) ? ['parent_list'] : [];
     case 'unload': {
-      if (!PARENTS.includes(op.module)) return [];
+      if (!isParent(state, op.module)) return [];
       // mdev_unregister_device holds parent_list_lock; each child's removal takes the parent's lock.
       const children = Object.entries(state.devices).some(([k, d]) => d.parent === op.module && k === d.uuid);
       return children ? ['parent_list', `parent:${op.module}`] : ['parent_list'];
@@ -356,7 +416,8 @@ function beforeLock(state: SpecState, op: SpecOp): SpecStep | null {
 function claimBeforeLock(state: SpecState, op: SpecOp & { op: 'remove' }): SpecStep | null {
   const d = state.devices[op.uuid];
   const data = op.data ?? '1';
-  if (!d || d.removing || d.claimed) return { state, result: fail('ENOENT', 'open'), completed: [] };
+  if (!d || d.removing || d.claimed || d.removeFileLost)
+    return { state, result: fail('ENOENT', 'open'), completed: [] };
   if (data.length === 0) return { state, result: ok(0), completed: [] };
   const v = removeValue(data);
   if (v === null) return { state, result: fail('EINVAL', 'write'), completed: [] };
@@ -389,7 +450,11 @@ function apply(
     case 'vfio':
       return vfioCall(state, op.holder, op.call);
     case 'available':
-      if (!isLoaded(state, 'mdev') || !isLoaded(state, op.parent) || !(op.type in PARENT_TYPES[op.parent])) {
+      if (
+        !isLoaded(state, 'mdev') ||
+        !isLoaded(state, op.parent) ||
+        !(op.type in parentTypes(state, op.parent))
+      ) {
         return none(fail('ENOENT', 'open'));
       }
       return none(ok(availableInstances(state, op.parent, op.type)));
@@ -397,13 +462,15 @@ function apply(
 }
 
 /**
- * `finit_module`: EEXIST when loaded (also while going), ENOENT for a missing dependency (an unresolved
+ * `finit_module`: EEXIST when loaded, EBUSY while it is going (a 4.10 parent whose unload waits for its open
+ * fds; `add_unformed_module`), ENOENT for a missing dependency (an unresolved
  * symbol) or a module the kernel does not have (vfio_mdev after 5.14). 4.10: loading mdev also loads the
  * vfio_mdev bridge (`request_module_nowait`, §1.1), with vfio as modprobe would.
  */
 function load(state: SpecState, module: SpecModule, params: Readonly<Record<string, number>>): SpecStep {
   if (module === 'vfio_mdev' && state.profile === 'v6.1')
     return { state, result: fail('ENOENT', 'open'), completed: [] };
+  if (goingParent(state, module)) return { state, result: fail('EBUSY'), completed: [] };
   if (state.modules[module] !== undefined) return { state, result: fail('EEXIST'), completed: [] };
   if (moduleDeps(module).some((d) => !isLoaded(state, d)))
     return { state, result: fail('ENOENT'), completed: [] };
@@ -429,7 +496,7 @@ function unload(
   if (state.modules[module] === undefined) return { state, result: fail('ENOENT'), completed: [] };
   if (moduleInUse(state, module) || moduleRefs(state, module) > 0)
     return { state, result: fail('EAGAIN'), completed: [] };
-  if (!PARENTS.includes(module)) {
+  if (!isParent(state, module)) {
     const { [module]: _gone, ...modules } = state.modules;
     return { state: { ...state, modules }, result: ok(0), completed: [] };
   }
@@ -484,7 +551,7 @@ function unregisterChildren(state: SpecState, pending: SpecPending): { state: Sp
  */
 function create(state: SpecState, parent: SpecParent, type: string, data: string): SpecStep {
   const none = (result: SpecResult): SpecStep => ({ state, result, completed: [] });
-  if (!isLoaded(state, 'mdev') || !isLoaded(state, parent) || !(type in PARENT_TYPES[parent]))
+  if (!isLoaded(state, 'mdev') || !isLoaded(state, parent) || !(type in parentTypes(state, parent)))
     return none(fail('ENOENT', 'open'));
   if (data.length === 0) return none(ok(0));
   const uuid = parsesAsUuid(data);
@@ -503,8 +570,8 @@ function create(state: SpecState, parent: SpecParent, type: string, data: string
   const namesake =
     state.profile === 'v4.10' && Object.values(state.devices).some((d) => d.uuid === uuid && d.removing);
   const flag = (step: SpecStep): SpecStep => (namesake ? { ...step, knownIssue: 'C-4' } : step);
-  const cost = PARENT_TYPES[parent][type]!;
-  const errno = exhaustionErrno(state.profile, parent);
+  const cost = parentTypes(state, parent)[type]!;
+  const errno = state.parents[parent]?.exhaustion ?? null;
   if (errno && used(state, parent) + cost > poolSize(state, parent)) return flag(none(fail(errno, 'write')));
   const device: SpecDevice = {
     uuid,
@@ -513,6 +580,7 @@ function create(state: SpecState, parent: SpecParent, type: string, data: string
     gen: state.nextGen,
     fds: 0,
     claimed: false,
+    removeFileLost: false,
     removing: false,
     released: false,
   };
@@ -670,15 +738,18 @@ function stale(state: SpecState, h: SpecHolder): boolean {
 /**
  * One VFIO call of a holder on the fds it holds (§3.1, §6.5, oracle "VFIO ioctl ordering"):
  * - `status` (GROUP_GET_STATUS): 0; 6.1 a stale group → ENODEV.
- * - `setc` (SET_CONTAINER): already attached → EINVAL; 6.1 stale → ENODEV.
+ * - `setc` (SET_CONTAINER): 6.1 stale → ENODEV (the removal of the group's last device detached its
+ *   container: `vfio_device_remove_group`); already attached → EINVAL.
  * - `unsetc` (UNSET_CONTAINER): not attached → EINVAL; device fds open → EBUSY; else detached, and the
  *   container, left without groups, loses its IOMMU.
  * - `iommu` (SET_IOMMU TYPE1v2): no group attached or already set → EINVAL; no type1 backend → ENODEV.
  * - `dev` (GET_DEVICE_FD): 4.10 checks container and IOMMU first (EINVAL) and then the name (ENODEV for a
  *   removed device); 6.1 the name first (ENODEV), then EINVAL. A device whose removal waits for its fds can
  *   still be opened. Success adds a device fd.
+ * - `cfg` (GET_REGION_INFO of the config region, then a read through the device fd): 0; 4.10 once the
+ *   vendor's remove has dropped the device's state, the driver's errno (`removedIoctl410`).
  * - `closedev`: closes the holder's last device fd; a blocked remove may complete.
- * Without the fd a call needs (`iommu` the container's, `closedev` a device fd, the others the group's),
+ * Without the fd a call needs (`iommu` the container's, `cfg`/`closedev` a device fd, the others the group's),
  * the holder skips it: EBADF here.
  */
 function vfioCall(state: SpecState, holder: string, call: SpecVfioCall): SpecStep {
@@ -689,7 +760,8 @@ function vfioCall(state: SpecState, holder: string, call: SpecVfioCall): SpecSte
     result,
     completed: [],
   });
-  const hasFd = call === 'closedev' ? (h?.devFds ?? 0) > 0 : call === 'iommu' ? h?.container : h?.group;
+  const hasFd =
+    call === 'closedev' || call === 'cfg' ? (h?.devFds ?? 0) > 0 : call === 'iommu' ? h?.container : h?.group;
   if (!h || !hasFd) return same(fail('EBADF'));
   const modern = state.profile === 'v6.1';
   const gone = stale(state, h);
@@ -697,8 +769,9 @@ function vfioCall(state: SpecState, holder: string, call: SpecVfioCall): SpecSte
     case 'status':
       return same(modern && gone ? fail('ENODEV') : ok(0));
     case 'setc':
-      if (h.attached) return same(fail('EINVAL'));
+      // 6.1 detached the container when the group lost its last device (vfio_device_remove_group).
       if (modern && gone) return same(fail('ENODEV'));
+      if (h.attached) return same(fail('EINVAL'));
       return update({ attached: true }, ok(0));
     case 'unsetc':
       if (!h.attached || (modern && gone)) return same(fail('EINVAL'));
@@ -715,6 +788,10 @@ function vfioCall(state: SpecState, holder: string, call: SpecVfioCall): SpecSte
       if (!h.attached || !h.iommu) return same(fail('EINVAL'));
       const [key, d] = held;
       return update({ devFds: h.devFds + 1 }, ok(0), { ...state.devices, [key]: { ...d, fds: d.fds + 1 } });
+    }
+    case 'cfg': {
+      const held = heldDevice(state, h);
+      return same(held?.[1].released ? fail(state.parents[held[1].parent]!.removedIoctl410) : ok(0));
     }
     case 'closedev': {
       const held = heldDevice(state, h);

@@ -99,8 +99,8 @@ export class OpDriver {
       case 'vfio': {
         const u = this.holders.get(op.holder);
         if (!u) return { op, task: null, result: Promise.resolve(errno(-9)) };
-        const p = u.ops(op.call);
-        return { op, task: p.task, result: p.result.then(([rec]) => callResult(rec!)) };
+        const p = u.op(op.call);
+        return { op, task: p.task, result: p.result.then(callResult) };
       }
     }
   }

@@ -26,6 +26,12 @@ export class VfioUser extends UserProcess {
     return new Pending(h.task, h.done);
   }
 
+  /** Starts one op by name (never a preset: `cfg` here is the config-space read, not the `cfg` preset). */
+  op(op: string): Pending<OpRecord> {
+    const h = this.kernel.spawn(`${this.holder.name}: ${op}`, this.process, (t) => this.holder.op(t, op));
+    return new Pending(h.task, h.done);
+  }
+
   /** Starts `close H`: device fds, group, container, then process exit. */
   closeAll(): Pending<OpRecord[]> {
     const out: OpRecord[] = [];

@@ -22,6 +22,9 @@ export interface DeviceNodes {
  * sysfs directory and its reference count. `release` runs at the last `put_device`.
  */
 export class Device {
+  private static nextSerial = 1;
+  /** A number no other device object of the process has: tells apart devices with the same name. */
+  readonly serial = Device.nextSerial++;
   name = '';
   parent: Device | null = null;
   bus: Bus | null = null;

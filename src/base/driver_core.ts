@@ -49,8 +49,9 @@ export class DriverCore {
   /**
    * `device_add()`: makes `dev` visible. Returns 0 or a negative errno (EEXIST for a name taken in the
    * parent directory or on the bus). Probes matching drivers of the bus afterwards (`bus_probe_device`).
+   * `visible` runs once the device's directory and attribute groups exist (what user space can see first).
    */
-  async deviceAdd(task: Task, dev: Device): Promise<number> {
+  async deviceAdd(task: Task, dev: Device, visible?: () => void): Promise<number> {
     const parentDir = dev.parent?.dir ?? this.kernfs.mkdirs(`/sys/devices/virtual/${dev.className}`);
     const dir = this.kernfs.mkdir(parentDir, dev.name);
     if (typeof dir === 'number') {
@@ -86,6 +87,7 @@ export class DriverCore {
       );
     }
     dev.nodes.groups = createGroups(this.kernfs, dir, dev.groups);
+    visible?.();
     await this.rt.preempt(task, `device_add ${dev.name}: attributes created`);
     if (dev.bus) {
       // bus_add_device: sysfs_create_link() warns on a duplicate name (sysfs_warn_dup) and fails the add.

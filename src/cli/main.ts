@@ -3,6 +3,7 @@ import { ARCH_PRESET_NAMES } from '../kconfig/index.ts';
 import type { VfioBuild } from '../kernel/build_config.ts';
 import { kconfigBuild, parseAssignments } from '../kernel/kconfig_build.ts';
 import { findProfile, PROFILES, type Profile } from '../profile/profiles.ts';
+import { registerDiagramCommand } from './diagram_command.ts';
 import { runCommand } from './run_command.ts';
 import { UsageError } from './usage_error.ts';
 
@@ -73,6 +74,8 @@ export async function main(
         );
       },
     );
+
+  registerDiagramCommand(program, out, err);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

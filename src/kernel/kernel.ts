@@ -1,3 +1,4 @@
+import type { Device } from '../base/device.ts';
 import { DriverCore } from '../base/driver_core.ts';
 import { Kernfs } from '../fs/kernfs.ts';
 import { Vfs } from '../fs/vfs.ts';
@@ -131,18 +132,19 @@ export class Kernel {
     task: Task,
     cb: VendorCallback,
     owner: string,
-    uuid: string | undefined,
+    dev: Device | undefined,
     fn: () => Promise<T>,
   ): Promise<T> {
-    await this.rt.preempt(task, `${owner} ${cb} enter${uuid ? ` ${uuid}` : ''}`);
-    if (this.trace.on)
-      this.trace.emit(task.id, 'vendor.enter', { cb, parent: owner, ...(uuid ? { uuid } : {}) });
+    const on = dev ? ` ${dev.name}` : '';
+    await this.rt.preempt(task, `${owner} ${cb} enter${on}`);
+    const which = dev ? { uuid: dev.name, dev: dev.serial } : {};
+    if (this.trace.on) this.trace.emit(task.id, 'vendor.enter', { cb, parent: owner, ...which });
     const ret = await fn();
     if (this.trace.on) {
       const r = typeof ret === 'number' ? ret : 0;
-      this.trace.emit(task.id, 'vendor.exit', { cb, parent: owner, ...(uuid ? { uuid } : {}), ret: r });
+      this.trace.emit(task.id, 'vendor.exit', { cb, parent: owner, ...which, ret: r });
     }
-    await this.rt.preempt(task, `${owner} ${cb} exit${uuid ? ` ${uuid}` : ''}`);
+    await this.rt.preempt(task, `${owner} ${cb} exit${on}`);
     return ret;
   }
 }

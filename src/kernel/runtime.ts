@@ -26,12 +26,17 @@ export class Runtime {
   private idleWaiters: Array<() => void> = [];
   /** Tasks that ended with an exception (a bug in the model or a vendor driver), in order. */
   readonly oopses: Task[] = [];
+  /** Logical clock: ticks at every task start and end, giving operations a real-time order. */
+  clock = 0;
 
-  constructor(public scheduler: Scheduler = new PromptScheduler()) {}
+  constructor(public scheduler: Scheduler = new PromptScheduler()) {
+    scheduler.attach?.(this);
+  }
 
   /** Starts `body` as a new task of `process`; it runs until its first preemption point or sleep. */
   spawn<T>(name: string, process: Process, body: (task: Task) => Promise<T>): TaskHandle<T> {
     const task = new Task(this.nextTaskId++, name, process);
+    task.startedAt = ++this.clock;
     this.live.add(task);
     this.running++;
     this.scheduler.onTaskState?.(task);
@@ -43,6 +48,7 @@ export class Runtime {
         this.oopses.push(task);
         throw error;
       } finally {
+        task.endedAt = ++this.clock;
         task.state = 'done';
         this.live.delete(task);
         this.scheduler.onTaskState?.(task);

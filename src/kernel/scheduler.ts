@@ -1,3 +1,4 @@
+import type { Runtime } from './runtime.ts';
 import type { Task } from './task.ts';
 
 /**
@@ -14,6 +15,8 @@ export interface Scheduler {
    * park it: return true and call `resume()` later (never from inside this call) to let it run again.
    */
   preempt(task: Task, point: string, resume: () => void): boolean;
+  /** Called once with the runtime it schedules (so it can wait for idleness). Optional. */
+  attach?(rt: Runtime): void;
   /** A task changed state (started, parked, blocked, woken, exited). Optional. */
   onTaskState?(task: Task): void;
   /**

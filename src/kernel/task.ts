@@ -23,6 +23,9 @@ export class Task {
   sleepingOn: { interrupt(task: Task): boolean } | null = null;
   /** An exception that escaped the task: a bug in the model or in a vendor driver (an "oops"). */
   oops: unknown = undefined;
+  /** Logical time (the runtime's event counter) when the task started and when it finished. */
+  startedAt = 0;
+  endedAt = 0;
 
   constructor(
     /** Unique, increasing. */

@@ -16,7 +16,9 @@ export type VendorCallback =
   | 'show';
 
 /**
- * The kernel-level steps the implementation reports, by kind. The spec machines consume these (monitors),
+ * The kernel-level steps the implementation reports, by kind. Per-device events carry the device's name
+ * (`uuid`) and its object serial (`dev`), which tells apart two devices with the same UUID (4.10 allows
+ * them on different parents, C-4). The spec machines consume these (monitors),
  * and the invariants of `properties/` are checked over them.
  */
 export interface TraceEvents {
@@ -29,38 +31,38 @@ export interface TraceEvents {
   'parent.unregister.begin': { parent: string };
   'parent.unregister.end': { parent: string };
   /** create: the GUID is reserved on mdev_list (6.1, 4.18+: before anything is visible). */
-  'mdev.reserve': { uuid: string; parent: string; type: string };
+  'mdev.reserve': { uuid: string; dev: number; parent: string; type: string };
   /** create: device_add/device_register made the device visible in sysfs (4.10: and probed by vfio_mdev). */
-  'mdev.device_add': { uuid: string; parent: string; type: string };
+  'mdev.device_add': { uuid: string; dev: number; parent: string; type: string };
   /** create: the type's devices/<uuid> and <uuid>/mdev_type links (and 4.10: the remove file) exist. */
-  'mdev.links': { uuid: string };
+  'mdev.links': { uuid: string; dev: number };
   /** create: 6.1 `mdev->active = true`; 4.10 (99e3123e): the device was added to mdev_list. */
-  'mdev.active': { uuid: string };
+  'mdev.active': { uuid: string; dev: number };
   /** create returned (`ret` 0 or -errno). */
   'mdev.create.end': { uuid: string; parent: string; type: string; ret: number };
   /** remove: this remover claimed the device (6.1: active cleared; 4.10: taken off mdev_list). */
-  'mdev.remove.claim': { uuid: string };
+  'mdev.remove.claim': { uuid: string; dev: number };
   /** remove: the claim was refused (ENODEV, EAGAIN) or a 4.10 vendor remove refused (EBUSY). */
-  'mdev.remove.refused': { uuid: string; errno: number };
+  'mdev.remove.refused': { uuid: string; dev: number; errno: number };
   /** remove (user or parent unregistration): teardown of the device begins / ends. */
-  'mdev.teardown.begin': { uuid: string; by: 'user' | 'unregister' | 'create-error' };
-  'mdev.teardown.end': { uuid: string };
+  'mdev.teardown.begin': { uuid: string; dev: number; by: 'user' | 'unregister' | 'create-error' };
+  'mdev.teardown.end': { uuid: string; dev: number };
   /** The final put_device: GUID freed from mdev_list, core-counted instance given back. */
-  'mdev.release': { uuid: string };
+  'mdev.release': { uuid: string; dev: number };
   /** A vendor callback is entered / returns. */
-  'vendor.enter': { cb: VendorCallback; parent: string; uuid?: string };
-  'vendor.exit': { cb: VendorCallback; parent: string; uuid?: string; ret: number };
+  'vendor.enter': { cb: VendorCallback; parent: string; uuid?: string; dev?: number };
+  'vendor.exit': { cb: VendorCallback; parent: string; uuid?: string; dev?: number; ret: number };
   /** Per-device vendor state: allocated, freed, or used by a callback (use after free is a bug). */
   'vendor.state': { uuid: string; parent: string; what: 'alloc' | 'free' | 'use' };
   /** A VFIO device was registered with (or removed from) its group. */
-  'vfio.register': { uuid: string; group: number };
-  'vfio.unregister.begin': { uuid: string };
+  'vfio.register': { uuid: string; dev: number; group: number };
+  'vfio.unregister.begin': { uuid: string; dev: number };
   /** vfio_unregister_group_dev / vfio_del_group_dev sleeps until the device fds are closed. */
-  'vfio.unregister.wait': { uuid: string; openFds: number };
-  'vfio.unregister.end': { uuid: string };
+  'vfio.unregister.wait': { uuid: string; dev: number; openFds: number };
+  'vfio.unregister.end': { uuid: string; dev: number };
   /** A device fd was opened (GET_DEVICE_FD) or closed (last reference of the file). */
-  'vfio.fd.open': { uuid: string; openCount: number };
-  'vfio.fd.close': { uuid: string; openCount: number };
+  'vfio.fd.open': { uuid: string; dev: number; openCount: number };
+  'vfio.fd.close': { uuid: string; dev: number; openCount: number };
   /** A module finished loading or unloading (ret 0 or -errno). */
   'module.load': { module: string; ret: number };
   'module.unload': { module: string; ret: number };

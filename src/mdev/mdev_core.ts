@@ -72,10 +72,9 @@ export class MdevCore {
       bus: this.bus,
       owner: drv.owner,
       devGroups: (dev) => drv.devGroups(dev as MdevDevice),
-      probe: (task, mdev) =>
-        this.k.vendorCall(task, 'probe', drv.owner, mdev.uuid, () => drv.probe(task, mdev)),
+      probe: (task, mdev) => this.k.vendorCall(task, 'probe', drv.owner, mdev, () => drv.probe(task, mdev)),
       remove: async (task, mdev) => {
-        await this.k.vendorCall(task, 'remove', drv.owner, mdev.uuid, async () => {
+        await this.k.vendorCall(task, 'remove', drv.owner, mdev, async () => {
           await drv.remove(task, mdev);
           return 0;
         });
@@ -257,7 +256,7 @@ export class MdevCore {
     }
     if (typeof created !== 'number' && !this.k.profile.switches.activeFlag) {
       await this.listAdd(task, created);
-      if (this.k.trace.on) this.k.trace.emit(task.id, 'mdev.active', { uuid });
+      if (this.k.trace.on) this.k.trace.emit(task.id, 'mdev.active', { uuid, dev: created.serial });
     }
     const ret = typeof created === 'number' ? created : 0;
     if (ret && parent.ops) this.putParent(task, parent);
@@ -292,7 +291,7 @@ export class MdevCore {
       if (sw.activeFlag) {
         await this.k.rt.preempt(task, `mdev_device_create ${uuid}: activate`);
         mdev.active = true;
-        if (this.k.trace.on) this.k.trace.emit(task.id, 'mdev.active', { uuid });
+        if (this.k.trace.on) this.k.trace.emit(task.id, 'mdev.active', { uuid, dev: mdev.serial });
       }
       return mdev;
     } finally {
@@ -314,7 +313,12 @@ export class MdevCore {
       this.mdevList.push(mdev);
       mdev.onList = true;
       if (this.k.trace.on)
-        this.k.trace.emit(task.id, 'mdev.reserve', { uuid, parent: parent.name, type: type.dirName });
+        this.k.trace.emit(task.id, 'mdev.reserve', {
+          uuid,
+          dev: mdev.serial,
+          parent: parent.name,
+          type: type.dirName,
+        });
       return mdev;
     } finally {
       this.mdevListLock.unlock(task);
@@ -334,18 +338,21 @@ export class MdevCore {
   /** 6.1: `device_add`, `device_driver_attach` (vendor probe), links. Failures unwind and release. */
   private async addThenProbe(task: Task, type: MdevType, mdev: MdevDevice): Promise<number> {
     const parent = type.parent;
-    let ret = await this.k.core.deviceAdd(task, mdev);
+    // The trace reports the device once its directory and `remove` attribute are visible, inside device_add.
+    let ret = await this.k.core.deviceAdd(task, mdev, () => {
+      if (this.k.trace.on)
+        this.k.trace.emit(task.id, 'mdev.device_add', {
+          uuid: mdev.uuid,
+          dev: mdev.serial,
+          parent: parent.name,
+          type: type.dirName,
+        });
+    });
     if (ret) {
       await this.k.core.putDevice(task, mdev);
       return ret;
     }
     mdev.removeNode = mdev.nodes.groups.find((n) => n.name === 'remove') ?? null;
-    if (this.k.trace.on)
-      this.k.trace.emit(task.id, 'mdev.device_add', {
-        uuid: mdev.uuid,
-        parent: parent.name,
-        type: type.dirName,
-      });
     const busDriver = parent.driver ? this.busDrivers.get(parent.driver) : undefined;
     ret = busDriver ? await this.k.core.deviceDriverAttach(task, busDriver, mdev) : -ENODEV;
     if (!ret) ret = this.sysfs.createDeviceFiles(mdev);
@@ -354,7 +361,7 @@ export class MdevCore {
       await this.k.core.putDevice(task, mdev);
       return ret;
     }
-    if (this.k.trace.on) this.k.trace.emit(task.id, 'mdev.links', { uuid: mdev.uuid });
+    if (this.k.trace.on) this.k.trace.emit(task.id, 'mdev.links', { uuid: mdev.uuid, dev: mdev.serial });
     return 0;
   }
 
@@ -373,22 +380,23 @@ export class MdevCore {
     if (this.k.trace.on)
       this.k.trace.emit(task.id, 'mdev.device_add', {
         uuid: mdev.uuid,
+        dev: mdev.serial,
         parent: type.parent.name,
         type: type.dirName,
       });
-    ret = await this.k.vendorCall(task, 'create', ops.owner, mdev.uuid, () => ops.create!(task, type, mdev));
+    ret = await this.k.vendorCall(task, 'create', ops.owner, mdev, () => ops.create!(task, type, mdev));
     if (!ret && mdev.dir && ops.mdevAttrGroups) {
       mdev.vendorAttrNodes = createGroups(this.k.kernfs, mdev.dir, ops.mdevAttrGroups(mdev));
     }
     if (!ret) {
       ret = this.sysfs.createDeviceFiles(mdev);
-      if (ret) await this.k.vendorCall(task, 'remove', ops.owner, mdev.uuid, () => ops.remove!(task, mdev));
+      if (ret) await this.k.vendorCall(task, 'remove', ops.owner, mdev, () => ops.remove!(task, mdev));
     }
     if (ret) {
       await this.teardown(task, mdev, 'create-error');
       return ret;
     }
-    if (this.k.trace.on) this.k.trace.emit(task.id, 'mdev.links', { uuid: mdev.uuid });
+    if (this.k.trace.on) this.k.trace.emit(task.id, 'mdev.links', { uuid: mdev.uuid, dev: mdev.serial });
     return 0;
   }
 
@@ -424,13 +432,15 @@ export class MdevCore {
     }
     this.mdevListLock.unlock(task);
     if (refused) {
-      if (this.k.trace.on) this.k.trace.emit(task.id, 'mdev.remove.refused', { uuid, errno: -refused });
+      if (this.k.trace.on)
+        this.k.trace.emit(task.id, 'mdev.remove.refused', { uuid, dev: mdev.serial, errno: -refused });
       return refused;
     }
-    if (this.k.trace.on) this.k.trace.emit(task.id, 'mdev.remove.claim', { uuid });
+    if (this.k.trace.on) this.k.trace.emit(task.id, 'mdev.remove.claim', { uuid, dev: mdev.serial });
     this.checkParentAlive(task, parent);
     if (parent.unregSem && !force && !(await parent.unregSem.downReadTrylock(task))) {
-      if (this.k.trace.on) this.k.trace.emit(task.id, 'mdev.remove.refused', { uuid, errno: ENODEV });
+      if (this.k.trace.on)
+        this.k.trace.emit(task.id, 'mdev.remove.refused', { uuid, dev: mdev.serial, errno: ENODEV });
       return -ENODEV;
     }
     try {
@@ -441,11 +451,12 @@ export class MdevCore {
       if (parent.lock) await parent.lock.lock(task);
       try {
         const ops = parent.ops!;
-        const ret = await this.k.vendorCall(task, 'remove', ops.owner, uuid, () => ops.remove!(task, mdev));
+        const ret = await this.k.vendorCall(task, 'remove', ops.owner, mdev, () => ops.remove!(task, mdev));
         if (ret && !force && sw.vendorRemoveCanFail) {
           await this.listAdd(task, mdev);
           const errno = sw.vendorRemoveErrnoMasked ? -EBUSY : ret;
-          if (this.k.trace.on) this.k.trace.emit(task.id, 'mdev.remove.refused', { uuid, errno: -errno });
+          if (this.k.trace.on)
+            this.k.trace.emit(task.id, 'mdev.remove.refused', { uuid, dev: mdev.serial, errno: -errno });
           return errno;
         }
         for (const n of mdev.vendorAttrNodes) await this.k.kernfs.remove(task, n);
@@ -472,10 +483,12 @@ export class MdevCore {
     mdev: MdevDevice,
     by: 'user' | 'unregister' | 'create-error',
   ): Promise<void> {
-    if (this.k.trace.on) this.k.trace.emit(task.id, 'mdev.teardown.begin', { uuid: mdev.uuid, by });
+    if (this.k.trace.on)
+      this.k.trace.emit(task.id, 'mdev.teardown.begin', { uuid: mdev.uuid, dev: mdev.serial, by });
     await this.sysfs.removeDeviceFiles(task, mdev);
     await this.k.core.deviceDel(task, mdev);
-    if (this.k.trace.on) this.k.trace.emit(task.id, 'mdev.teardown.end', { uuid: mdev.uuid });
+    if (this.k.trace.on)
+      this.k.trace.emit(task.id, 'mdev.teardown.end', { uuid: mdev.uuid, dev: mdev.serial });
     await this.k.core.putDevice(task, mdev);
   }
 
@@ -497,7 +510,7 @@ export class MdevCore {
     }
     mdev.type.kobjRefs--;
     mdev.released = true;
-    if (this.k.trace.on) this.k.trace.emit(task.id, 'mdev.release', { uuid: mdev.uuid });
+    if (this.k.trace.on) this.k.trace.emit(task.id, 'mdev.release', { uuid: mdev.uuid, dev: mdev.serial });
   }
 
   // ---------------------------------------------------------------- bus

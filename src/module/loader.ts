@@ -91,11 +91,17 @@ export class ModuleLoader {
 
   private async insert(task: Task, def: ModuleDef, paramString: string, builtin: boolean): Promise<number> {
     await this.k.rt.preempt(task, `finit_module ${def.name}`);
-    for (;;) {
-      const old = this.loaded.get(def.name);
-      if (!old) break;
-      if (old.state !== 'Coming') return -EEXIST;
-      await this.finished.waitEvent(task, () => this.loaded.get(def.name) !== old || old.state !== 'Coming');
+    // add_unformed_module: wait for a module of that name that is still coming, then EEXIST if it is live
+    // and EBUSY otherwise (it failed, or it is going) — never a second try.
+    const old = this.loaded.get(def.name);
+    if (old) {
+      if (old.state === 'Coming') {
+        await this.finished.waitEvent(
+          task,
+          () => this.loaded.get(def.name) !== old || old.state !== 'Coming',
+        );
+      }
+      return this.loaded.get(def.name)?.state === 'Live' ? -EEXIST : -EBUSY;
     }
     for (const dep of def.deps) {
       if (!this.loaded.has(dep) || this.loaded.get(dep)!.state === 'Going') {

@@ -1,6 +1,5 @@
 import { EFAULT } from '../kernel/errno.ts';
 import type { Kernel } from '../kernel/kernel.ts';
-import type { Task } from '../kernel/task.ts';
 import type { MdevDevice } from '../mdev/mdev_device.ts';
 import type { MdevDriver } from '../mdev/mdev_driver_ops.ts';
 import type { ModuleDef } from '../module/module.ts';
@@ -36,19 +35,13 @@ class MbochsState extends VendorState {
   }
 }
 
-/** Hooks for the deliberately buggy variants of properties/ (none for the real sample). */
-export interface MbochsVariant {
-  /** Replaces the atomic memory reservation (a racy variant yields between check and update). */
-  reserve?(task: Task, k: Kernel, pool: ResourcePool, need: number): Promise<number>;
-}
-
 /**
  * samples/vfio-mdev/mbochs.c at 6.1 (kernel-semantics.md §4.4): types small/medium/large (4/16/64 MB) drawing
  * on one memory pool (module parameter `count`, default 256 MB); `get_available` = free MB / type MB;
  * `init` reserves atomically (-ENOSPC), `release` gives the memory back; `close_device` (last close only,
  * 5.15+) frees the dma-bufs.
  */
-export function mbochsV61Module(variant: MbochsVariant = {}, name = 'mbochs'): ModuleDef {
+export function mbochsV61Module(name = 'mbochs'): ModuleDef {
   const pool = new ResourcePool(256);
   let registered: Sample61Parent | null = null;
   let kernel: Kernel | null = null;
@@ -60,7 +53,7 @@ export function mbochsV61Module(variant: MbochsVariant = {}, name = 'mbochs'): M
     init: async (task, vdev) => {
       const mdev = vdev.dev as MdevDevice;
       const need = Number(mdev.type.vendorData.mbytes);
-      const ret = variant.reserve ? await variant.reserve(task, k(), pool, need) : pool.reserve(need);
+      const ret = pool.reserve(need);
       if (ret) return ret;
       vdev.priv = new MbochsState(mdev.uuid, name, need).allocated(k(), task);
       return 0;

@@ -1,5 +1,4 @@
 import type { Kernel } from '../kernel/kernel.ts';
-import type { Task } from '../kernel/task.ts';
 import type { MdevDevice } from '../mdev/mdev_device.ts';
 import type { MdevDriver } from '../mdev/mdev_driver_ops.ts';
 import type { ModuleDef } from '../module/module.ts';
@@ -29,19 +28,13 @@ class MttyState extends VendorState {
   }
 }
 
-/** Tuning hooks for the deliberately buggy variants of properties/ (none for the real sample). */
-export interface MttyVariant {
-  /** Replaces the atomic reservation of `mtty_init_dev` (a check-then-act variant yields in between). */
-  reserve?(task: Task, k: Kernel, pool: ResourcePool, need: number): Promise<number>;
-}
-
 /**
  * samples/vfio-mdev/mtty.c at 6.1 (kernel-semantics.md §4.2): types `mtty-1` (1 port) and `mtty-2` (2
  * ports) drawing on one pool of 24 ports; `get_available` = free ports / ports of the type; `init`
  * reserves the ports atomically (`atomic_try_cmpxchg`; -ENOSPC when short) and `release` gives them back
  * — only once the VFIO device is released, i.e. after the last device fd closed. No open/close callbacks.
  */
-export function mttyV61Module(variant: MttyVariant = {}, name = 'mtty'): ModuleDef {
+export function mttyV61Module(name = 'mtty'): ModuleDef {
   const pool = new ResourcePool(MTTY_MAX_PORTS);
   let registered: Sample61Parent | null = null;
   let kernel: Kernel | null = null;
@@ -53,7 +46,7 @@ export function mttyV61Module(variant: MttyVariant = {}, name = 'mtty'): ModuleD
     init: async (task, vdev) => {
       const mdev = vdev.dev as MdevDevice;
       const need = Number(mdev.type.vendorData.nrPorts);
-      const ret = variant.reserve ? await variant.reserve(task, k(), pool, need) : pool.reserve(need);
+      const ret = pool.reserve(need);
       if (ret) return ret;
       vdev.priv = new MttyState(mdev.uuid, need).allocated(k(), task);
       return 0;

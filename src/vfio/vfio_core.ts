@@ -72,7 +72,7 @@ export class VfioCore {
       owner,
     );
     if (ops.init) {
-      const ret = await this.k.vendorCall(task, 'init', owner, dev.name, () => ops.init!(task, vdev));
+      const ret = await this.k.vendorCall(task, 'init', owner, dev, () => ops.init!(task, vdev));
       if (ret) {
         vdev.kref = 0;
         return ret;
@@ -86,7 +86,7 @@ export class VfioCore {
     vdev.kref--;
     if (vdev.kref > 0) return;
     if (vdev.ops.release) {
-      await this.k.vendorCall(task, 'release', vdev.owner, vdev.dev.name, async () => {
+      await this.k.vendorCall(task, 'release', vdev.owner, vdev.dev, async () => {
         await vdev.ops.release!(task, vdev);
         return 0;
       });
@@ -140,17 +140,18 @@ export class VfioCore {
    */
   async unregisterGroupDev(task: Task, vdev: VfioDevice): Promise<void> {
     const uuid = vdev.dev.name;
-    if (this.k.trace.on) this.k.trace.emit(task.id, 'vfio.unregister.begin', { uuid });
+    const dev = vdev.dev.serial;
+    if (this.k.trace.on) this.k.trace.emit(task.id, 'vfio.unregister.begin', { uuid, dev });
     this.putRegistration(vdev);
     let interrupted = false;
     let requests = 0;
     if (!vdev.comp.tryWait()) {
       if (this.k.trace.on)
-        this.k.trace.emit(task.id, 'vfio.unregister.wait', { uuid, openFds: vdev.openCount });
+        this.k.trace.emit(task.id, 'vfio.unregister.wait', { uuid, dev, openFds: vdev.openCount });
       for (;;) {
         if (vdev.ops.request) {
           const n = requests++;
-          await this.k.vendorCall(task, 'ioctl', vdev.owner, uuid, async () => {
+          await this.k.vendorCall(task, 'ioctl', vdev.owner, vdev.dev, async () => {
             await vdev.ops.request!(task, vdev, n);
             return 0;
           });
@@ -174,7 +175,7 @@ export class VfioCore {
     group.deviceLock.unlock(task);
     this.removeClassDev(vdev);
     await this.removeGroup(task, vdev, group);
-    if (this.k.trace.on) this.k.trace.emit(task.id, 'vfio.unregister.end', { uuid });
+    if (this.k.trace.on) this.k.trace.emit(task.id, 'vfio.unregister.end', { uuid, dev });
   }
 
   // ---- groups ----
@@ -215,7 +216,11 @@ export class VfioCore {
     group.devices.push(vdev);
     group.deviceLock.unlock(task);
     if (this.k.trace.on)
-      this.k.trace.emit(task.id, 'vfio.register', { uuid: vdev.dev.name, group: group.id });
+      this.k.trace.emit(task.id, 'vfio.register', {
+        uuid: vdev.dev.name,
+        dev: vdev.dev.serial,
+        group: group.id,
+      });
     return 0;
   }
 
@@ -447,7 +452,11 @@ export class VfioCore {
       );
     }
     if (this.k.trace.on)
-      this.k.trace.emit(task.id, 'vfio.fd.open', { uuid: vdev.dev.name, openCount: vdev.openCount });
+      this.k.trace.emit(task.id, 'vfio.fd.open', {
+        uuid: vdev.dev.name,
+        dev: vdev.dev.serial,
+        openCount: vdev.openCount,
+      });
     return fd;
   }
 
@@ -470,7 +479,7 @@ export class VfioCore {
     vdev.openCount++;
     let ret = 0;
     if ((vdev.openCount === 1 || !sw.openCloseCounting) && vdev.ops.openDevice) {
-      ret = await this.k.vendorCall(task, 'open_device', vdev.owner, vdev.dev.name, () =>
+      ret = await this.k.vendorCall(task, 'open_device', vdev.owner, vdev.dev, () =>
         vdev.ops.openDevice!(task, vdev),
       );
     }
@@ -514,7 +523,7 @@ export class VfioCore {
       mmap: vdev.ops.mmap,
     }[cb];
     if (!present) return -EINVAL;
-    return this.k.vendorCall(task, cb, vdev.owner, vdev.dev.name, () => call(vdev) as Promise<T>);
+    return this.k.vendorCall(task, cb, vdev.owner, vdev.dev, () => call(vdev) as Promise<T>);
   }
 
   /** `vfio_device_fops_release()`: counted `close_device`, driver unpin, container user drop, registration put. */
@@ -522,7 +531,7 @@ export class VfioCore {
     const sw = this.k.profile.switches;
     await vdev.devSetLock.lock(task);
     if ((vdev.openCount === 1 || !sw.openCloseCounting) && vdev.ops.closeDevice) {
-      await this.k.vendorCall(task, 'close_device', vdev.owner, vdev.dev.name, async () => {
+      await this.k.vendorCall(task, 'close_device', vdev.owner, vdev.dev, async () => {
         await vdev.ops.closeDevice!(task, vdev);
         return 0;
       });
@@ -537,7 +546,11 @@ export class VfioCore {
     if (groupFile) await this.k.vfs.fput(task, groupFile);
     this.k.modules.put('vfio');
     if (this.k.trace.on)
-      this.k.trace.emit(task.id, 'vfio.fd.close', { uuid: vdev.dev.name, openCount: vdev.openCount });
+      this.k.trace.emit(task.id, 'vfio.fd.close', {
+        uuid: vdev.dev.name,
+        dev: vdev.dev.serial,
+        openCount: vdev.openCount,
+      });
     this.putRegistration(vdev);
   }
 }

@@ -26,7 +26,7 @@ export function vfioMdevModule(): ModuleDef {
       if (!ops.open) return -EINVAL;
       if (!k.modules.tryGet('vfio_mdev')) return -ENODEV;
       const mdev = vdev.dev as MdevDevice;
-      const ret = await k.vendorCall(task, 'open', ops.owner, mdev.uuid, () => ops.open!(task, mdev));
+      const ret = await k.vendorCall(task, 'open', ops.owner, mdev, () => ops.open!(task, mdev));
       if (ret) k.modules.put('vfio_mdev');
       return ret;
     },
@@ -34,7 +34,7 @@ export function vfioMdevModule(): ModuleDef {
       const ops = parentOps(vdev);
       const mdev = vdev.dev as MdevDevice;
       if (ops.release) {
-        await k.vendorCall(task, 'release', ops.owner, mdev.uuid, async () => {
+        await k.vendorCall(task, 'release', ops.owner, mdev, async () => {
           await ops.release!(task, mdev);
           return 0;
         });

@@ -27,7 +27,7 @@ export async function runUntil(
   sched.policy = (parked) => {
     const mine = parked.find((p) => p.task === task);
     if (!mine) return undefined;
-    if (point.test(mine.point)) {
+    if (point.test(task.point)) {
       reached = true;
       return undefined;
     }

@@ -2,11 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   initialSpecState,
-  PARENT_TYPES,
   type SpecOp,
   type SpecParent,
   type SpecState,
   type SpecVfioCall,
+  sampleParents,
   specStep,
 } from '../../machines/atomic_rules.ts';
 import { OpDriver, type StartedOp } from '../../properties/op_driver.ts';
@@ -39,11 +39,12 @@ const LOAD_ALL: SpecOp[] = MODULES.map((module) => ({
   module,
   ...(PARAMS[module] ? { params: PARAMS[module] } : {}),
 }));
-const CALLS: SpecVfioCall[] = ['status', 'setc', 'unsetc', 'iommu', 'dev', 'closedev'];
+const CALLS: SpecVfioCall[] = ['status', 'setc', 'unsetc', 'iommu', 'dev', 'cfg', 'closedev'];
 
 const parentArb = fc.constantFrom<SpecParent>('mtty', 'mdpy', 'mbochs');
+const SAMPLE_TYPES = sampleParents('v6.1');
 const typeOf = (parent: SpecParent, n: number): string => {
-  const types = Object.keys(PARENT_TYPES[parent]);
+  const types = Object.keys(SAMPLE_TYPES[parent]!.types);
   return types[n % types.length]!;
 };
 
@@ -108,6 +109,7 @@ const vfioStoryArb: fc.Arbitrary<SpecOp[]> = fc
     ...(
       [
         'dev',
+        'cfg',
         'unsetc',
         'closedev',
         'closedev',
@@ -126,12 +128,29 @@ const vfioStoryArb: fc.Arbitrary<SpecOp[]> = fc
     { op: 'close', holder: 'last' },
   ]);
 
+/** A stale group: the holder's device is removed under it, then it keeps calling VFIO on its group. */
+const staleGroupStoryArb: fc.Arbitrary<SpecOp[]> = fc
+  .tuple(
+    parentArb,
+    fc.nat(),
+    fc.constantFrom(...UUIDS),
+    fc.array(fc.constantFrom(...CALLS), { minLength: 1, maxLength: 4 }),
+  )
+  .map(([parent, t, uuid, calls]) => [
+    { op: 'create', parent, type: typeOf(parent, t), data: uuid },
+    { op: 'open', holder: '', uuid },
+    { op: 'vfio', holder: 'last', call: 'closedev' },
+    { op: 'remove', uuid, data: '1' },
+    ...calls.map((call): SpecOp => ({ op: 'vfio', holder: 'last', call })),
+  ]);
+
 const opsArb = fc
   .array(
     fc.oneof(
       { weight: 6, arbitrary: opArb.map((op) => [op]) },
       { weight: 1, arbitrary: storyArb },
       { weight: 1, arbitrary: vfioStoryArb },
+      { weight: 1, arbitrary: staleGroupStoryArb },
     ),
     { minLength: 1, maxLength: 30 },
   )
@@ -237,6 +256,8 @@ describe.each([
         'unload:EAGAIN',
         'vfio.dev:ok',
         'vfio.unsetc:EBUSY',
+        'vfio.cfg:ok',
+        ...(name === 'v6.1' ? ['vfio.setc:ENODEV', 'vfio.status:ENODEV'] : []),
       ]) {
         expect(STATS.get(outcome) ?? 0, `runs reached ${outcome}`).toBeGreaterThan(0);
       }

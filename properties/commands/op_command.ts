@@ -1,0 +1,84 @@
+import type { AsyncCommand } from 'fast-check';
+import type { SpecOp } from '../../machines/atomic_rules.ts';
+import type { HistoryRecorder } from '../../src/check/history.ts';
+
+/** What commands know of the run: the holder processes started so far (open or exited) and a counter. */
+export interface CommandModel {
+  readonly holders: string[];
+  nextHolder: number;
+}
+
+/** What commands act on: the recorder that starts operations on the system. */
+export interface CommandReal {
+  readonly recorder: HistoryRecorder;
+}
+
+/**
+ * One user operation as a fast-check command. `run` STARTS the operation on the system and returns at once:
+ * the operation stays in flight while later commands start, and the scheduler decides the order of every
+ * step inside all of them. A `concurrent` command starts right away, alongside the operations still in
+ * flight; any other starts once they have all returned or fallen asleep (so that runs reach deep states:
+ * a device created, opened, then removed while open). Holder references (`close`, `vfio`) are indexes
+ * resolved against the holders started so far; `open` starts a new holder process.
+ */
+export class OpCommand implements AsyncCommand<CommandModel, CommandReal, false> {
+  constructor(
+    readonly template: SpecOp,
+    readonly concurrent = false,
+  ) {}
+
+  check(): boolean {
+    return true;
+  }
+
+  async run(model: CommandModel, real: CommandReal): Promise<void> {
+    const op = this.resolve(model);
+    // A holder is a single-threaded process: its next operation starts once its previous one returned.
+    if (op.op === 'close' || op.op === 'vfio') await real.recorder.holderIdle(op.holder);
+    real.recorder.start(op);
+  }
+
+  /** The concrete operation for this run (holder names chosen). */
+  resolve(model: CommandModel): SpecOp {
+    const t = this.template;
+    if (t.op === 'open') {
+      const holder = `h${model.nextHolder++}`;
+      model.holders.push(holder);
+      return { ...t, holder };
+    }
+    if (t.op === 'close' || t.op === 'vfio') {
+      const holder = model.holders.length ? model.holders[Number(t.holder) % model.holders.length]! : 'none';
+      return { ...t, holder };
+    }
+    return t;
+  }
+
+  /** The operation, prefixed with `&` when it starts alongside the operations in flight. */
+  toString(): string {
+    return `${this.concurrent ? '& ' : ''}${describeOp(this.template)}`;
+  }
+}
+
+/** A short readable form of an operation, as counterexamples print it. */
+export function describeOp(op: SpecOp): string {
+  switch (op.op) {
+    case 'load':
+      return `insmod ${op.module}${Object.entries(op.params ?? {})
+        .map(([k, v]) => ` ${k}=${v}`)
+        .join('')}`;
+    case 'unload':
+      return `rmmod ${op.module}`;
+    case 'create':
+      return `create ${op.parent}/${op.type} ${JSON.stringify(op.data)}`;
+    case 'remove':
+      return `remove ${op.uuid}${op.data !== undefined && op.data !== '1' ? ` ${JSON.stringify(op.data)}` : ''}`;
+    case 'open':
+      return `open ${op.holder || 'h?'} ${op.uuid}`;
+    case 'close':
+      return `close ${op.holder}`;
+    case 'vfio':
+      return `vfio ${op.holder} ${op.call}`;
+    case 'available':
+      return `read ${op.parent}/${op.type}/available_instances`;
+  }
+}

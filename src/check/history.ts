@@ -1,0 +1,61 @@
+import type { SpecOp, SpecResult } from '../../machines/atomic_rules.ts';
+import type { OpDriver } from '../../properties/op_driver.ts';
+import type { Runtime } from '../kernel/runtime.ts';
+import type { Task } from '../kernel/task.ts';
+import type { HistoryOp } from './linearizability.ts';
+
+/** An operation of a run: what was started, its task, and what came back. */
+export interface RecordedOp {
+  readonly id: number;
+  readonly op: SpecOp;
+  readonly task: Task | null;
+  readonly invoke: number;
+  response: number | null;
+  result: SpecResult | null;
+}
+
+/**
+ * Records the concurrent history of a run: each operation's invocation and return on the runtime's logical
+ * clock and its result, for the linearizability check and the counterexample report.
+ */
+export class HistoryRecorder {
+  readonly ops: RecordedOp[] = [];
+  /** The latest operation of each holder process, which runs its operations one after another. */
+  private readonly lastOfHolder = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly driver: OpDriver,
+    private readonly rt: Runtime,
+  ) {}
+
+  /** Resolves once the holder's latest operation has returned (a holder is a single-threaded process). */
+  holderIdle(holder: string): Promise<unknown> {
+    return this.lastOfHolder.get(holder) ?? Promise.resolve();
+  }
+
+  /** Starts `op` on the system and records it. */
+  start(op: SpecOp): RecordedOp {
+    const id = this.ops.length;
+    const started = this.driver.start(op);
+    const invoke = started.task ? started.task.startedAt : ++this.rt.clock;
+    const rec: RecordedOp = { id, op, task: started.task, invoke, response: null, result: null };
+    this.ops.push(rec);
+    const done = started.result.then((result) => {
+      rec.result = result;
+      rec.response = started.task ? started.task.endedAt : ++this.rt.clock;
+    });
+    if (op.op === 'open' || op.op === 'close' || op.op === 'vfio') this.lastOfHolder.set(op.holder, done);
+    return rec;
+  }
+
+  /** The history in the linearizability checker's terms. */
+  history(): HistoryOp[] {
+    return this.ops.map((o) => ({
+      id: o.id,
+      op: o.op,
+      invoke: o.invoke,
+      response: o.response,
+      result: o.result,
+    }));
+  }
+}

@@ -1,0 +1,239 @@
+import {
+  initialSpecState,
+  poolSize,
+  type SpecOp,
+  type SpecState,
+  specStep,
+} from '../../machines/atomic_rules.ts';
+import { overlapOutcomes } from '../../machines/overlaps/index.ts';
+import type { CommandModel } from '../../properties/commands/op_command.ts';
+import type { Invariant, InvariantCheck } from '../../properties/invariant.ts';
+import { classifyRun } from '../../properties/known_issues.ts';
+import { OpDriver } from '../../properties/op_driver.ts';
+import { MdevSystem } from '../api/system.ts';
+import { PromptScheduler } from '../kernel/scheduler.ts';
+import type { RunScheduler } from '../sched/run_scheduler.ts';
+import type { CheckSystem } from './check_system.ts';
+import { DeviceMonitor, type DeviceSpec } from './device_monitor.ts';
+import { explainNonLinearizable } from './explain_linearizability.ts';
+import { HistoryRecorder, type RecordedOp } from './history.ts';
+import { checkLinearizable } from './linearizability.ts';
+import type { Violation } from './violation.ts';
+
+/** A command of a run: starts one operation (resolving holder references against the run's model). */
+export interface CaseCommand {
+  /** Start alongside the operations in flight, instead of once they have returned or fallen asleep. */
+  readonly concurrent: boolean;
+  check(model: Readonly<CommandModel>): boolean;
+  run(model: CommandModel, real: { readonly recorder: HistoryRecorder }): Promise<void>;
+  toString(): string;
+}
+
+/** What a run checks with: the invariants and the device spec its monitors run. */
+export interface CaseChecks {
+  readonly invariants: readonly Invariant[];
+  readonly deviceSpec: DeviceSpec;
+}
+
+/** An operation of a finished run, as reports and traces keep it. */
+export interface CaseOp {
+  readonly id: number;
+  readonly op: SpecOp;
+  /** `command` (started by command `index`), or `teardown` (a holder closed at the end). */
+  readonly phase: 'command' | 'teardown';
+  readonly invoke: number;
+  readonly response: number | null;
+  readonly result: RecordedOp['result'];
+}
+
+/** Everything one run found and did. */
+export interface CaseOutcome {
+  readonly ops: readonly CaseOp[];
+  readonly violations: readonly Violation[];
+  /** The scheduler's decisions (labels of released steps), for exact replay. */
+  readonly decisions: readonly string[];
+  /** Spec transitions of the mdev device machine the run took (indexes into the device spec). */
+  readonly covered: ReadonlySet<number>;
+  /** Invariant evaluations: events × trace invariants, plus end-of-run checks. */
+  readonly invariantChecks: number;
+  /** The spec's state after the run's linearization (null when the history is not linearizable). */
+  readonly finalSpec: SpecState | null;
+  /** Overlap windows the linearization used, by operation. */
+  readonly windows: ReadonlyArray<{ readonly id: number; readonly window: string }>;
+  /** Known kernel issues the run went through (ids of properties/known_issues.ts). */
+  readonly knownIssues: readonly string[];
+}
+
+/** Runs `ops` one at a time on a prompt kernel, checking each result against the spec; returns the spec state. */
+async function runSetup(
+  driver: OpDriver,
+  sys: MdevSystem,
+  ops: readonly SpecOp[],
+  state: SpecState,
+): Promise<SpecState | string> {
+  let spec = state;
+  for (const op of ops) {
+    const started = driver.start(op);
+    await sys.settle();
+    const actual = await started.result;
+    const expected = specStep(spec, op);
+    if (JSON.stringify(actual) !== JSON.stringify(expected.result)) {
+      return `setup step ${JSON.stringify(op)} returned ${JSON.stringify(actual)}, the spec says ${JSON.stringify(expected.result)}`;
+    }
+    spec = expected.state;
+  }
+  return spec;
+}
+
+/** `available_instances` of every type of every parent, read through sysfs. */
+async function readAvailable(sys: MdevSystem, system: CheckSystem): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const [parent, config] of Object.entries(system.parents)) {
+    for (const type of Object.keys(config.types)) {
+      const v = await sys.read(
+        `/sys/class/mdev_bus/${parent}/mdev_supported_types/${type}/available_instances`,
+      );
+      if (typeof v === 'string') out[`${parent}/${type}`] = Number(v);
+    }
+  }
+  return out;
+}
+
+/**
+ * One run of a check: boots a kernel of the system's profile, runs the setup one operation at a time, then
+ * starts the commands one after another WITHOUT waiting for them — the scheduler decides when each command
+ * starts relative to the steps of the operations already in flight, and the order of every step inside
+ * them — and lets everything run until nothing can. Holders still alive then exit one by one (so blocked
+ * removes complete). Throughout, the trace feeds the invariants and the device monitors; at the end the
+ * history must be linearizable against the atomic rules, the kernel's state must match the spec's, and no
+ * task may be left asleep.
+ */
+export async function runCase(
+  system: CheckSystem,
+  commands: Iterable<CaseCommand>,
+  sched: RunScheduler,
+  checks: CaseChecks,
+): Promise<CaseOutcome> {
+  const violations: Violation[] = [];
+  const sys = await MdevSystem.boot({ profile: system.profile, extraModules: system.extraModules() });
+  const kernel = sys.kernel;
+  const driver = new OpDriver(sys);
+  const recorder = new HistoryRecorder(driver, kernel.rt);
+  const monitor = new DeviceMonitor(checks.deviceSpec);
+  const live: Array<{ invariant: Invariant; check: InvariantCheck }> = checks.invariants.map((invariant) => ({
+    invariant,
+    check: invariant.create(),
+  }));
+  let invariantChecks = 0;
+  const initial = initialSpecState(system.profile.base, system.parents);
+  const capacity: Record<string, number> = {};
+  const ctx = { kernel, parents: system.parents, capacity, ops: recorder.ops };
+  kernel.trace.listen((e) => {
+    for (const { invariant, check } of live) {
+      if (!check.onEvent) continue;
+      invariantChecks++;
+      const message = check.onEvent(e, ctx);
+      if (message) violations.push({ kind: 'invariant', check: invariant.name, message });
+    }
+    const refused = monitor.feed(e);
+    if (refused) violations.push({ kind: 'monitor', check: 'mdev_device', message: refused });
+  });
+
+  const setup = await runSetup(driver, sys, system.setup, initial);
+  if (typeof setup === 'string') throw new Error(setup);
+  for (const parent of Object.keys(system.parents)) capacity[parent] = poolSize(setup, parent);
+  const setupOps = recorder.ops.length;
+
+  // The concurrent part, under the scheduler.
+  kernel.rt.scheduler = sched.kernel;
+  sched.kernel.attach?.(kernel.rt);
+  const model: CommandModel = { holders: [], nextHolder: 0 };
+  let index = 0;
+  for (const command of commands) {
+    if (!command.check(model)) continue;
+    if (!command.concurrent) await sched.waitIdle();
+    const label = `cmd ${index++}: ${command}`;
+    await sched.waitFor(
+      sched.schedule(Promise.resolve(), label).then(() => command.run(model, { recorder })),
+    );
+  }
+  await sched.waitIdle();
+  const commandOps = recorder.ops.length;
+  for (const holder of driver.liveHolders()) {
+    recorder.start({ op: 'close', holder });
+    await sched.waitIdle();
+  }
+
+  const asleep = kernel.rt.tasks();
+  for (const task of asleep) {
+    violations.push({
+      kind: 'deadlock',
+      check: 'no-task-left-asleep',
+      message: `${task.name} is still asleep at ${task.point} after every holder exited`,
+    });
+  }
+  kernel.rt.scheduler = new PromptScheduler();
+
+  for (const bug of kernel.bugs)
+    violations.push({ kind: 'kernel-bug', check: bug.kind, message: bug.message });
+  for (const task of kernel.rt.oopses) {
+    violations.push({ kind: 'oops', check: 'oops', message: `${task.name}: ${String(task.oops)}` });
+  }
+
+  const history = recorder
+    .history()
+    .slice(setupOps)
+    .map((o) => ({ ...o, id: o.id - setupOps }));
+  const lin = checkLinearizable(setup, history, specStep, overlapOutcomes);
+  const finalSpec = lin.ok ? lin.finalState : null;
+  if (!lin.ok) {
+    violations.push({
+      kind: 'linearizability',
+      check: 'linearizable',
+      message: explainNonLinearizable(lin, history),
+    });
+  }
+
+  const available = await readAvailable(sys, system);
+  for (const { invariant, check } of live) {
+    if (!check.atEnd) continue;
+    invariantChecks++;
+    for (const message of check.atEnd({
+      ...ctx,
+      ops: recorder.ops.slice(setupOps),
+      spec: finalSpec,
+      available,
+    })) {
+      violations.push({ kind: 'invariant', check: invariant.name, message });
+    }
+  }
+
+  const ops = recorder.ops.slice(setupOps).map(
+    (o): CaseOp => ({
+      id: o.id - setupOps,
+      op: o.op,
+      phase: o.id < commandOps ? 'command' : 'teardown',
+      invoke: o.invoke,
+      response: o.response,
+      result: o.result,
+    }),
+  );
+  const windows = lin.ok ? lin.windows : [];
+  const classified = classifyRun({
+    profile: system.profile,
+    ops,
+    windows,
+    flagged: lin.knownIssues,
+    violations,
+  });
+  return {
+    ops,
+    violations: classified.violations,
+    decisions: sched.labels(),
+    covered: monitor.covered,
+    invariantChecks,
+    finalSpec,
+    windows,
+    knownIssues: classified.seen,
+  };
+}
