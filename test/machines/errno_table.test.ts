@@ -191,6 +191,15 @@ const EXPECTED: readonly Row[] = [
   {
     machine: 'mdev_device',
     profiles: V61,
+    at: 'lifecycle.released',
+    on: 'mdev.remove.refused',
+    guard: 'refusedWith(errno=ENODEV)',
+    errno: 'ENODEV',
+    source: '§2.5 step 1 (a remover that opened the file before the device went)',
+  },
+  {
+    machine: 'mdev_device',
+    profiles: V61,
     at: 'lifecycle.absent',
     on: 'mdev.create.end',
     guard: 'createEndedWith(errno=EUSERS)',

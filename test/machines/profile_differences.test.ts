@@ -111,7 +111,6 @@ const EXPECTED: Readonly<Record<string, readonly string[]>> = {
     '- v4.10 transition: lifecycle.exists.removing.unregistering --vfio.unregister.begin [vfioBound]--> lifecycle.exists.removing.vfioUnregistering {setVfio(vfio=unregistering)}',
     '- v4.10 transition: lifecycle.exists.removing.vfioUnregistering --vfio.unregister.end [noOpenFds]--> lifecycle.exists.removing.unbound {setVfio(vfio=gone)}',
     '- v4.10 transition: lifecycle.exists.visible --mdev.active--> lifecycle.exists.listed {activate}',
-    '- v4.10 transition: lifecycle.released --mdev.remove.refused [refusedWith(errno=ENODEV)]--> (internal) !ENODEV',
     '+ v6.1 state: lifecycle.exists.active',
     '+ v6.1 state: lifecycle.exists.awaitingUnregister',
     '+ v6.1 state: lifecycle.exists.claimed',
