@@ -386,8 +386,8 @@ function duringUnregistration(state: SpecState, op: SpecOp): SpecStep | null {
 }
 
 /**
- * What an operation settles before it can wait for a 4.10 lock: path lookups (ENOENT), `create_store`'s
- * parsing (EINVAL), `delete_module`'s refcount checks (EAGAIN) and `finit_module`'s duplicate and symbol
+ * What an operation settles before it can wait for a 4.10 lock: path lookups (ENOENT), empty writes (0),
+ * `create_store`'s parsing (EINVAL), `delete_module`'s refcount checks (EAGAIN) and `finit_module`'s duplicate and symbol
  * checks; and a remove's claim (99e3123e: `list_del` from `mdev_list` and the writer's removal of the
  * `remove` file come before `parent->lock`, so a remove queued behind the lock has already made the
  * device unremovable by others). Returns null when the operation goes on to take the lock.
@@ -395,6 +395,8 @@ function duringUnregistration(state: SpecState, op: SpecOp): SpecStep | null {
 function beforeLock(state: SpecState, op: SpecOp): SpecStep | null {
   switch (op.op) {
     case 'create': {
+      // An empty write never reaches the store (sysfs_kf_write returns 0 for 0 bytes).
+      if (op.data.length === 0) return create(state, op.parent, op.type, op.data);
       const r = create(state, op.parent, op.type, op.data);
       return r.result.kind === 'errno' && (r.result.stage === 'open' || r.result.errno === 'EINVAL')
         ? r

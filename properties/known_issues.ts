@@ -127,7 +127,9 @@ export const KNOWN_ISSUES: readonly KnownIssue[] = [
     established: 'catalogue of fixed bugs',
     present: (p) => p.switches.visibleBeforeVendorCreate || p.switches.vendorRemoveBeforeUnregister,
     explains: (v, run) =>
-      v.check === 'create-before-open' || (v.kind === 'linearizability' && openedDuringCreate(run)),
+      (v.check === 'create-before-open' &&
+        /before the vendor finished creating|freed in remove /.test(v.message)) ||
+      (v.kind === 'linearizability' && openedDuringCreate(run)),
   },
   {
     id: 'C-4',

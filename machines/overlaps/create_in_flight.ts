@@ -14,8 +14,9 @@ import { errno, failedAfterReservation, type OverlapOutcome, type OverlapWindow 
  *   bytes for `0`/empty, EINVAL for bad input, EAGAIN (not active yet) or ENODEV (already released)
  *   otherwise; 4.10: a nonzero remove
  *   finds the device not yet on `mdev_list` (ENODEV);
- * - an open of U may find no group yet (ENOENT); 4.10: or open the group of a device whose failed create
- *   is tearing it down (GET_DEVICE_FD: ENODEV, the holder keeps its group).
+ * - an open of U may find no group yet (ENOENT), or a group the device has not joined yet
+ *   (`__vfio_register_dev` adds the group before the device: GET_DEVICE_FD ENODEV, the holder keeps its
+ *   group); 4.10: or open the group of a device whose failed create is tearing it down (ENODEV likewise).
  * Nothing changes (a failed open leaves its holder, as any failed open does).
  */
 export const createInFlight: OverlapWindow = {
@@ -78,6 +79,24 @@ export const createInFlight: OverlapWindow = {
     }
     if (op.op === 'open' && ctx.createsOf(op.uuid).length > 0) {
       out.push(ctx.asIfAbsent(op.uuid, this.name));
+      // The group exists (and can be attached) before the device joins it: GET_DEVICE_FD finds no device.
+      const device = state.devices[op.uuid];
+      if (device && !state.holders[op.holder]) {
+        const held = {
+          uuid: op.uuid,
+          gen: device.gen,
+          container: true,
+          group: true,
+          attached: true,
+          iommu: true,
+          devFds: 0,
+        };
+        out.push({
+          result: errno('ENODEV', 'dev'),
+          state: { ...state, holders: { ...state.holders, [op.holder]: held } },
+          window: this.name,
+        });
+      }
       if (legacy && !state.holders[op.holder] && ctx.createsOf(op.uuid).some(failedAfterReservation)) {
         const held = {
           uuid: op.uuid,

@@ -4,11 +4,12 @@ import { errno, type OverlapOutcome, type OverlapWindow } from './overlap.ts';
 /**
  * While a remove of U or the unload of its parent runs, the device is going but not gone (kernel-semantics.md
  * §1.6, §2.5, §2.6, §3.1, §6.5):
- * - an open of U can find its group without devices (6.1 group open: ENODEV), or open the group and find
+ * - an open of U can find the device's links already gone (ENOENT), its group without devices (group open:
+ *   ENODEV), or open the group and find
  *   the device unregistering at GET_DEVICE_FD (ENODEV; the holder keeps its group fd, attached to its
  *   container), or find the group still held by another holder (EBUSY);
- * - 4.10: a create of U on the same parent finds the going device still among the parent's children
- *   (EEXIST), until `device_unregister` has taken it off.
+ * - a create of U finds the going device (EEXIST): 4.10 among the parent's children until
+ *   `device_unregister` takes it off; 6.1 its GUID on `mdev_list` until the final release.
  */
 export const deviceGoing: OverlapWindow = {
   name: 'device-going',
@@ -20,7 +21,7 @@ export const deviceGoing: OverlapWindow = {
     if (op.op === 'open' && !state.holders[op.holder]) {
       if (!ctx.removing(op.uuid) && !ctx.unloading(ctx.parentOf(op.uuid))) return [];
       const noGroup = ctx.asIfAbsent(op.uuid, this.name);
-      if (state.profile === 'v6.1') out.push({ ...noGroup, result: errno('ENODEV', 'group') });
+      out.push(noGroup, { ...noGroup, result: errno('ENODEV', 'group') });
       const held = {
         uuid: op.uuid,
         gen: state.devices[op.uuid]?.gen ?? 0,
@@ -38,11 +39,13 @@ export const deviceGoing: OverlapWindow = {
       if (Object.values(state.holders).some((h) => h.uuid === op.uuid && h.group))
         out.push({ ...noGroup, result: errno('EBUSY', 'group') });
     }
-    if (op.op === 'create' && state.profile === 'v4.10') {
+    if (op.op === 'create') {
       const uuid = parsesAsUuid(op.data);
-      if (uuid && (ctx.removing(uuid) || ctx.unloading(op.parent)) && ctx.parentOf(uuid) === op.parent) {
+      const owner = uuid ? ctx.parentOf(uuid) : undefined;
+      const going = uuid !== null && (ctx.removing(uuid) || ctx.unloading(owner));
+      // 4.10 finds the going device among the parent's children; 6.1 finds its GUID still on mdev_list.
+      if (going && (state.profile === 'v6.1' || owner === op.parent))
         out.push(ctx.unchanged(errno('EEXIST', 'write'), this.name));
-      }
     }
     return out;
   },

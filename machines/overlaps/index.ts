@@ -1,6 +1,7 @@
 import type { SpecOp, SpecState } from '../atomic_rules.ts';
 import { createInFlight } from './create_in_flight.ts';
 import { deviceGoing } from './device_going.ts';
+import { fileBeingRemoved } from './file_being_removed.ts';
 import { moduleInTransition } from './module_in_transition.ts';
 import { OverlapContext, type OverlapOutcome, type Overlapping, type OverlapWindow } from './overlap.ts';
 import { parentUnregistering } from './parent_unregistering.ts';
@@ -22,6 +23,7 @@ export const OVERLAP_WINDOWS: readonly OverlapWindow[] = [
   parentUnregistering,
   poolInFlight,
   deviceGoing,
+  fileBeingRemoved,
 ];
 
 /** The results the kernel can give `op` beyond the atomic step, given the operations it overlapped. */

@@ -2,15 +2,17 @@ import { parentTypes, parsesAsUuid, poolSize } from '../atomic_rules.ts';
 import { failedAfterReservation, type OverlapWindow } from './overlap.ts';
 
 /**
- * A create takes its pool share in the vendor probe (after the GUID reservation; a core-counted parent such
+ * Pool accounting is not atomic with create and remove (both profiles; 4.10 takes and returns the share in
+ * the vendor's create and remove callbacks). 6.1: a create takes its pool share in the vendor probe (after the GUID reservation; a core-counted parent such
  * as mdpy at the reservation, given back at release if the probe fails), and a remove gives it back at
  * release (6.1, kernel-semantics.md §2.4, §4.2–§4.4). So an `available_instances` read during creates or
- * removes on the parent may count any of those devices as not (yet, or no longer) there, and a failing
- * create of a core-counted parent as there.
+ * removes on the parent — or during the parent's unload, which removes its devices one by one — may count
+ * any of those devices as not (yet, or no longer) there, and a failing create of a core-counted parent as
+ * there.
  */
 export const poolInFlight: OverlapWindow = {
   name: 'pool-in-flight',
-  profiles: ['v6.1'],
+  profiles: ['v4.10', 'v6.1'],
   source: 'kernel-semantics.md §2.4, §4.2–§4.4',
   outcomes(ctx) {
     const { op, state } = ctx;
@@ -34,7 +36,12 @@ export const poolInFlight: OverlapWindow = {
         deltas.push(-(costs[o.op.type] ?? 0));
       }
     }
-    if (deltas.length === 0 || deltas.length > 6) return [];
+    // The parent's unregistration removes its devices one by one while the read may still run.
+    if (ctx.unloading(op.parent)) {
+      for (const d of Object.values(state.devices))
+        if (d.parent === op.parent && !d.released) deltas.push(costs[d.type] ?? 0);
+    }
+    if (deltas.length === 0 || deltas.length > 8) return [];
     let free = poolSize(state, op.parent);
     for (const d of Object.values(state.devices))
       if (d.parent === op.parent && !d.released) free -= costs[d.type] ?? 0;

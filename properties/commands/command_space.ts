@@ -36,6 +36,11 @@ function operationArb(space: CommandSpace): fc.Arbitrary<SpecOp> {
       fc.constantFrom(...Object.keys(space.parents[parent]!.types)).map((type) => ({ parent, type })),
     );
   const uuidArb = fc.constantFrom(...space.uuids);
+  /** A UUID for remove/open: mostly one created earlier in the run (`@k`), sometimes any of the pool. */
+  const targetArb = fc.oneof(
+    { weight: 3, arbitrary: fc.nat(7).map((k) => `@${k}`) },
+    { weight: 1, arbitrary: uuidArb },
+  );
   const badData = fc.constantFrom(
     '',
     'not-a-uuid',
@@ -56,9 +61,11 @@ function operationArb(space: CommandSpace): fc.Arbitrary<SpecOp> {
     },
     {
       weight: 4,
-      arbitrary: fc.tuple(uuidArb, removeData).map(([uuid, data]): SpecOp => ({ op: 'remove', uuid, data })),
+      arbitrary: fc
+        .tuple(targetArb, removeData)
+        .map(([uuid, data]): SpecOp => ({ op: 'remove', uuid, data })),
     },
-    { weight: 3, arbitrary: uuidArb.map((uuid): SpecOp => ({ op: 'open', holder: '', uuid })) },
+    { weight: 3, arbitrary: targetArb.map((uuid): SpecOp => ({ op: 'open', holder: '', uuid })) },
     {
       weight: 3,
       arbitrary: fc

@@ -2,10 +2,25 @@ import type { AsyncCommand } from 'fast-check';
 import type { SpecOp } from '../../machines/atomic_rules.ts';
 import type { HistoryRecorder } from '../../src/check/history.ts';
 
-/** What commands know of the run: the holder processes started so far (open or exited) and a counter. */
+/**
+ * What commands know of the run: the holder processes started so far (open or exited), a counter, and the
+ * UUIDs written to `create` files so far (in order, whatever the creates returned).
+ */
 export interface CommandModel {
   readonly holders: string[];
   nextHolder: number;
+  readonly created: string[];
+}
+
+/** A UUID reference `@k` in a template: the k-th UUID created so far in the run (modulo their number). */
+const CREATED_REF = /^@(\d+)$/;
+
+/** Resolves a UUID reference against the UUIDs created so far (a plain UUID stays as it is). */
+function resolveUuid(uuid: string, model: CommandModel): string {
+  const ref = CREATED_REF.exec(uuid);
+  if (!ref) return uuid;
+  const created = model.created;
+  return created.length ? created[Number(ref[1]) % created.length]! : '00000000-0000-0000-0000-000000000000';
 }
 
 /** What commands act on: the recorder that starts operations on the system. */
@@ -19,7 +34,8 @@ export interface CommandReal {
  * step inside all of them. A `concurrent` command starts right away, alongside the operations still in
  * flight; any other starts once they have all returned or fallen asleep (so that runs reach deep states:
  * a device created, opened, then removed while open). Holder references (`close`, `vfio`) are indexes
- * resolved against the holders started so far; `open` starts a new holder process.
+ * resolved against the holders started so far; `open` starts a new holder process; `remove` and `open` may
+ * name a UUID as `@k`, the k-th UUID created in the run, so that they mostly meet devices that exist.
  */
 export class OpCommand implements AsyncCommand<CommandModel, CommandReal, false> {
   constructor(
@@ -41,10 +57,15 @@ export class OpCommand implements AsyncCommand<CommandModel, CommandReal, false>
   /** The concrete operation for this run (holder names chosen). */
   resolve(model: CommandModel): SpecOp {
     const t = this.template;
+    if (t.op === 'create') {
+      if (t.data.length >= 36) model.created.push(t.data.slice(0, 36).toLowerCase());
+      return t;
+    }
+    if (t.op === 'remove') return { ...t, uuid: resolveUuid(t.uuid, model) };
     if (t.op === 'open') {
       const holder = `h${model.nextHolder++}`;
       model.holders.push(holder);
-      return { ...t, holder };
+      return { ...t, holder, uuid: resolveUuid(t.uuid, model) };
     }
     if (t.op === 'close' || t.op === 'vfio') {
       const holder = model.holders.length ? model.holders[Number(t.holder) % model.holders.length]! : 'none';

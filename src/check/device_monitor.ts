@@ -86,9 +86,13 @@ export class DeviceMonitor {
     const list = this.instances.get(uuid) ?? [];
     const dev = 'dev' in e ? e.dev : undefined;
     let target = (dev !== undefined ? list.find((i) => i.dev === dev) : undefined) ?? list[list.length - 1];
-    if (e.kind === 'mdev.create.end') target = list.find((i) => i.creator === e.task) ?? target;
+    const own = e.kind === 'mdev.create.end' ? list.find((i) => i.creator === e.task) : undefined;
+    if (own) target = own;
     const unknownDev = dev !== undefined && !list.some((i) => i.dev === dev);
-    if (!target || unknownDev || (BIRTHS.has(e.kind) && released(target.actor))) {
+    // A create that ends without having made a device (EUSERS, EINVAL) after the last one with its UUID
+    // was released is about no device of the past: it starts from `absent`.
+    const orphanEnd = e.kind === 'mdev.create.end' && !own && target !== undefined && released(target.actor);
+    if (!target || unknownDev || orphanEnd || (BIRTHS.has(e.kind) && released(target.actor))) {
       target = { actor: this.start(), dev, creator: e.task };
       list.push(target);
       this.instances.set(uuid, list);

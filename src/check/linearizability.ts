@@ -31,7 +31,7 @@ export interface NonLinearizable {
   /** At that point, the operations that could come next and why each failed. */
   readonly refusals: ReadonlyArray<{
     readonly id: number;
-    readonly expected: SpecResult | 'completion';
+    readonly expected: SpecResult;
     readonly actual: SpecResult | null;
   }>;
 }
@@ -69,7 +69,9 @@ function same(a: SpecResult | null, b: SpecResult | null): boolean {
  * later operation of the order completes them — which must come before their real return. Operations still
  * blocked at the end may have taken effect or not. An operation whose result the atomic step does not give
  * may still be explained by `overlaps` (a documented window in which the kernel's operation is not atomic,
- * given the operations that overlapped it); the linearization reports each window it used. Wing & Gong's
+ * given the operations that overlapped it); the linearization reports each window it used. Among the
+ * linearizations, one whose final state `matchesEnd` (the state the system was left in) is preferred, so
+ * that the end-of-run comparison is made against the right one. Wing & Gong's
  * search, with a cache of visited
  * (state, linearized, waiting) configurations (Lowe's optimisation), so histories of tens of operations are
  * checked quickly.
@@ -79,6 +81,7 @@ export function checkLinearizable(
   history: readonly HistoryOp[],
   step: SpecStepFn,
   overlaps: OverlapFn = () => [],
+  matchesEnd: (final: SpecState) => boolean = () => true,
 ): LinearizabilityResult {
   const INF = Number.POSITIVE_INFINITY;
   const ops = [...history].sort((a, b) => a.invoke - b.invoke);
@@ -88,6 +91,8 @@ export function checkLinearizable(
   let best: NonLinearizable = { ok: false, prefix: [], refusals: [] };
   const knownIssues = new Set<string>();
   let finalState = initial;
+  /** The first complete linearization, kept in case none ends in the state the system ended in. */
+  let fallback = null as { path: Link[]; state: SpecState } | null;
   const overlappingOf = new Map(
     ops.map((c) => [
       c.id,
@@ -105,8 +110,12 @@ export function checkLinearizable(
     const mustFinish = open.filter((o) => o.response !== null && !waiting.has(o.id));
     const waitingReturned = [...waiting].some((id) => byId.get(id)!.response !== null);
     if (mustFinish.length === 0 && !waitingReturned) {
-      finalState = state;
-      return path;
+      if (matchesEnd(state)) {
+        finalState = state;
+        return path;
+      }
+      fallback ??= { path, state };
+      return null;
     }
     const key = `${JSON.stringify(state)}|${[...done].sort().join(',')}|${[...waiting].sort().join(',')}`;
     if (visited.has(key)) return null;
@@ -156,11 +165,22 @@ export function checkLinearizable(
         if (found) return found;
       }
     }
+    if (refusals.length === 0) {
+      // Nothing could come next because an operation the spec keeps blocked had already returned.
+      for (const id of waiting) {
+        const o = byId.get(id)!;
+        if (o.response !== null) refusals.push({ id, expected: { kind: 'blocked' }, actual: o.result });
+      }
+    }
     if (path.length >= best.prefix.length) best = { ok: false, prefix: path.map((l) => l.id), refusals };
     return null;
   };
 
-  const path = search(initial, new Set(), new Set(), []);
+  let path = search(initial, new Set(), new Set(), []);
+  if (!path && fallback) {
+    path = fallback.path;
+    finalState = fallback.state;
+  }
   if (!path) return { ...best, explored, knownIssues: [...knownIssues].sort() };
   return {
     ok: true,

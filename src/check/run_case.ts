@@ -41,6 +41,8 @@ export interface CaseOp {
   readonly op: SpecOp;
   /** `command` (started by command `index`), or `teardown` (a holder closed at the end). */
   readonly phase: 'command' | 'teardown';
+  /** The kernel task that ran it (the `#id` of its scheduling decisions), if it needed one. */
+  readonly task: number | null;
   readonly invoke: number;
   readonly response: number | null;
   readonly result: RecordedOp['result'];
@@ -83,6 +85,19 @@ async function runSetup(
     spec = expected.state;
   }
   return spec;
+}
+
+/** Whether the kernel holds the devices (UUID and type) and modules of a spec state. */
+function sameDevicesAndModules(kernel: MdevSystem['kernel'], spec: SpecState): boolean {
+  const devices = (kernel.mdev?.allDevices() ?? []).map((d) => `${d.uuid} ${d.type.dirName}`).sort();
+  const specDevices = Object.values(spec.devices)
+    .map((d) => `${d.uuid} ${d.type}`)
+    .sort();
+  const modules = [...kernel.modules.loaded.values()]
+    .filter((m) => !m.builtin)
+    .map((m) => m.def.name)
+    .sort();
+  return devices.join() === specDevices.join() && modules.join() === Object.keys(spec.modules).sort().join();
 }
 
 /** `available_instances` of every type of every parent, read through sysfs. */
@@ -147,7 +162,7 @@ export async function runCase(
   // The concurrent part, under the scheduler.
   kernel.rt.scheduler = sched.kernel;
   sched.kernel.attach?.(kernel.rt);
-  const model: CommandModel = { holders: [], nextHolder: 0 };
+  const model: CommandModel = { holders: [], nextHolder: 0, created: [] };
   let index = 0;
   for (const command of commands) {
     if (!command.check(model)) continue;
@@ -184,7 +199,9 @@ export async function runCase(
     .history()
     .slice(setupOps)
     .map((o) => ({ ...o, id: o.id - setupOps }));
-  const lin = checkLinearizable(setup, history, specStep, overlapOutcomes);
+  const lin = checkLinearizable(setup, history, specStep, overlapOutcomes, (final) =>
+    sameDevicesAndModules(kernel, final),
+  );
   const finalSpec = lin.ok ? lin.finalState : null;
   if (!lin.ok) {
     violations.push({
@@ -213,6 +230,7 @@ export async function runCase(
       id: o.id - setupOps,
       op: o.op,
       phase: o.id < commandOps ? 'command' : 'teardown',
+      task: o.task?.id ?? null,
       invoke: o.invoke,
       response: o.response,
       result: o.result,

@@ -3,7 +3,9 @@ import { ARCH_PRESET_NAMES } from '../kconfig/index.ts';
 import type { VfioBuild } from '../kernel/build_config.ts';
 import { kconfigBuild, parseAssignments } from '../kernel/kconfig_build.ts';
 import { findProfile, PROFILES, type Profile } from '../profile/profiles.ts';
+import { registerCheckCommand } from './check_command.ts';
 import { registerDiagramCommand } from './diagram_command.ts';
+import { registerReplayCommand } from './replay_command.ts';
 import { runCommand } from './run_command.ts';
 import { UsageError } from './usage_error.ts';
 
@@ -37,8 +39,8 @@ function buildOption(
  */
 export async function main(
   argv: readonly string[],
-  out = (s: string) => process.stdout.write(`${s}\n`),
-  err = (s: string) => process.stderr.write(`${s}\n`),
+  out: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
+  err: (s: string) => void = (s) => process.stderr.write(`${s}\n`),
 ): Promise<number> {
   let code = 0;
   const program = new Command('mdevspec')
@@ -75,6 +77,12 @@ export async function main(
       },
     );
 
+  registerCheckCommand(program, out, err, (c) => {
+    code = c;
+  });
+  registerReplayCommand(program, out, (c) => {
+    code = c;
+  });
   registerDiagramCommand(program, out, err);
 
   try {

@@ -11,7 +11,7 @@ import type { RunScheduler } from './run_scheduler.ts';
 export interface Parked {
   /** Unique, increasing: the order things were parked in. */
   readonly id: number;
-  /** `<task name> @ <point>` for a task, the given label for a scheduled promise. */
+  /** `#<task id> <task name> @ <point>` for a task, the given label for a scheduled promise. */
   readonly label: string;
   /** The kernel task, for a task. */
   readonly task: Task | null;
@@ -51,7 +51,7 @@ export class ControlledScheduler implements Scheduler, FcScheduler, RunScheduler
   }
 
   preempt(task: Task, point: string, resume: () => void): boolean {
-    this.park(`${task.name} @ ${point}`, task, resume);
+    this.park(`#${task.id} ${task.name} @ ${point}`, task, resume);
     return true;
   }
 

@@ -26,7 +26,7 @@ export class FastCheckAdapter implements Scheduler, RunScheduler {
   }
 
   preempt(task: Task, point: string, resume: () => void): boolean {
-    const label = `${task.name} @ ${point}`;
+    const label = `#${task.id} ${task.name} @ ${point}`;
     void this.fc.schedule(Promise.resolve(), label).then(() => this.enqueue(label, resume, false));
     return true;
   }

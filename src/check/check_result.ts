@@ -1,0 +1,74 @@
+import type { SpecOp } from '../../machines/atomic_rules.ts';
+import type { CaseOp } from './run_case.ts';
+import type { Violation } from './violation.ts';
+
+/** The schedulers a check can run under. */
+export type SchedulerKind = 'random' | 'uniform' | 'pct';
+
+/**
+ * A command of a counterexample: the operation as generated (a `close`/`vfio` names its holder by index
+ * among the holders opened so far) and whether it started alongside the operations in flight.
+ */
+export interface TraceCommand {
+  readonly op: SpecOp;
+  readonly concurrent: boolean;
+}
+
+/** A minimal failing run: its commands, the exact interleaving, what happened and what was wrong. */
+export interface Counterexample {
+  readonly commands: readonly TraceCommand[];
+  /** Every scheduling decision of the run, in order (labels of the released steps). */
+  readonly decisions: readonly string[];
+  readonly ops: readonly CaseOp[];
+  readonly violations: readonly Violation[];
+}
+
+/** Spec transitions of the mdev device machine that the check's runs took. */
+export interface TransitionCoverage {
+  readonly covered: number;
+  readonly total: number;
+  /** The transitions no run took, by name. */
+  readonly uncovered: readonly string[];
+}
+
+/** The PCT setting of a check and the guarantee it gives per run. */
+export interface PctReport {
+  readonly depth: number;
+  /** The longest run seen (k). */
+  readonly steps: number;
+  /** The most threads seen in a run (n). */
+  readonly threads: number;
+  /** 1/(n·k^(d−1)): the least probability that one run finds a bug of depth d. */
+  readonly guarantee: number;
+}
+
+/** What a check did and found. */
+export interface CheckResult {
+  readonly system: string;
+  readonly profile: string;
+  readonly scheduler: SchedulerKind;
+  readonly seed: number;
+  /** Runs of generated commands (not counting shrinking). */
+  readonly runs: number;
+  /** Runs spent shrinking a counterexample. */
+  readonly shrinks: number;
+  readonly operations: number;
+  /** Scheduling decisions over all runs. */
+  readonly decisions: number;
+  /** Distinct interleavings (distinct decision sequences) over all runs. */
+  readonly interleavings: number;
+  /** Invariant evaluations (per trace event and at the end of each run). */
+  readonly invariantChecks: number;
+  readonly invariants: ReadonlyArray<{ readonly name: string; readonly rule: string }>;
+  readonly coverage: TransitionCoverage;
+  /** Overlap windows of the spec the runs needed, with how many operations needed each. */
+  readonly windows: Readonly<Record<string, number>>;
+  /** Known kernel issues the runs went through, with how many runs did. */
+  readonly knownIssues: Readonly<Record<string, number>>;
+  readonly pct: PctReport | null;
+  readonly verdict: 'pass' | 'fail';
+  readonly counterexample: Counterexample | null;
+  /** The time limit stopped the check before its runs were done. */
+  readonly interrupted: boolean;
+  readonly durationMs: number;
+}
