@@ -115,7 +115,7 @@ export const KNOWN_ISSUES: readonly KnownIssue[] = [
       return (
         uuid !== null &&
         removedDuringUnload(run).has(uuid) &&
-        (v.kind === 'monitor' || v.check === 'teardown-once' || v.kind === 'kernel-bug')
+        (v.kind === 'monitor' || v.check === 'teardown-once' || v.kind === 'kernel-bug' || v.kind === 'oops')
       );
     },
   },

@@ -16,7 +16,8 @@ import { errno, failedAfterReservation, type OverlapOutcome, type OverlapWindow 
  *   finds the device not yet on `mdev_list` (ENODEV);
  * - an open of U may find no group yet (ENOENT), or a group the device has not joined yet
  *   (`__vfio_register_dev` adds the group before the device: GET_DEVICE_FD ENODEV, the holder keeps its
- *   group); 4.10: or open the group of a device whose failed create is tearing it down (ENODEV likewise).
+ *   group; a later GET_DEVICE_FD of that holder likewise); 4.10: or open the group of a device whose failed
+ *   create is tearing it down (ENODEV likewise).
  * Nothing changes (a failed open leaves its holder, as any failed open does).
  */
 export const createInFlight: OverlapWindow = {
@@ -113,6 +114,11 @@ export const createInFlight: OverlapWindow = {
           window: this.name,
         });
       }
+    }
+    if (op.op === 'vfio' && op.call === 'dev') {
+      const h = state.holders[op.holder];
+      // The holder's group is there, its device not yet in it.
+      if (h?.group && ctx.createsOf(h.uuid).length > 0) out.push(ctx.unchanged(errno('ENODEV'), this.name));
     }
     return out;
   },

@@ -8,6 +8,8 @@ import { errno, type OverlapOutcome, type OverlapWindow } from './overlap.ts';
  *   ENODEV), or open the group and find
  *   the device unregistering at GET_DEVICE_FD (ENODEV; the holder keeps its group fd, attached to its
  *   container), or find the group still held by another holder (EBUSY);
+ * - 4.10: a holder's config-space read (an ioctl, then a read) can have the vendor's remove free the
+ *   state between the two (the read fails: EINVAL);
  * - a create of U finds the going device (EEXIST): 4.10 among the parent's children until
  *   `device_unregister` takes it off; 6.1 its GUID on `mdev_list` until the final release.
  */
@@ -38,6 +40,12 @@ export const deviceGoing: OverlapWindow = {
       });
       if (Object.values(state.holders).some((h) => h.uuid === op.uuid && h.group))
         out.push({ ...noGroup, result: errno('EBUSY', 'group') });
+    }
+    if (op.op === 'vfio' && op.call === 'cfg' && state.profile === 'v4.10') {
+      const h = state.holders[op.holder];
+      // The config read is an ioctl and a read: the vendor's remove can free the state in between.
+      if (h && (ctx.removing(h.uuid) || ctx.unloading(ctx.parentOf(h.uuid))))
+        out.push(ctx.unchanged(errno('EINVAL'), this.name));
     }
     if (op.op === 'create') {
       const uuid = parsesAsUuid(op.data);

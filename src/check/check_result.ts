@@ -1,9 +1,10 @@
 import type { SpecOp } from '../../machines/atomic_rules.ts';
 import type { CaseOp } from './run_case.ts';
+import type { ShrinkReport } from './shrink_schedule.ts';
 import type { Violation } from './violation.ts';
 
 /** The schedulers a check can run under. */
-export type SchedulerKind = 'random' | 'uniform' | 'pct';
+export type SchedulerKind = 'random' | 'uniform' | 'pct' | 'exhaustive';
 
 /**
  * A command of a counterexample: the operation as generated (a `close`/`vfio` names its holder by index
@@ -14,9 +15,18 @@ export interface TraceCommand {
   readonly concurrent: boolean;
 }
 
+/** A parallel program as a trace keeps it. */
+export interface TraceProgram {
+  readonly prefix: readonly TraceCommand[];
+  readonly branches: readonly (readonly TraceCommand[])[];
+}
+
 /** A minimal failing run: its commands, the exact interleaving, what happened and what was wrong. */
 export interface Counterexample {
+  /** The commands of a sequence, or of a parallel program's prefix and branches in order. */
   readonly commands: readonly TraceCommand[];
+  /** Set when the run was a parallel program. */
+  readonly program?: TraceProgram;
   /** Every scheduling decision of the run, in order (labels of the released steps). */
   readonly decisions: readonly string[];
   readonly ops: readonly CaseOp[];
@@ -40,6 +50,21 @@ export interface PctReport {
   readonly threads: number;
   /** 1/(n·k^(d−1)): the least probability that one run finds a bug of depth d. */
   readonly guarantee: number;
+}
+
+/** What the exhaustive scheduler explored. */
+export interface ExhaustiveReport {
+  /** The most interleavings explored per operation set. */
+  readonly bound: number;
+  /** Distinct states met at decision points, over all runs. */
+  readonly states: number;
+  /** Operation sets whose interleavings were all explored (a proof within the bound)... */
+  readonly exhausted: number;
+  /** ... and those cut at the bound. */
+  readonly cut: number;
+  /** Alternatives skipped as equivalent orders (partial-order reduction) and states skipped as seen. */
+  readonly sleepPruned: number;
+  readonly cacheHits: number;
 }
 
 /** What a check did and found. */
@@ -66,6 +91,11 @@ export interface CheckResult {
   /** Known kernel issues the runs went through, with how many runs did. */
   readonly knownIssues: Readonly<Record<string, number>>;
   readonly pct: PctReport | null;
+  readonly exhaustive: ExhaustiveReport | null;
+  /** What schedule shrinking did to the counterexample (null without a counterexample or when off). */
+  readonly scheduleShrink: ShrinkReport | null;
+  /** Runs were parallel programs (a prefix and concurrent branches) rather than command sequences. */
+  readonly parallel: boolean;
   readonly verdict: 'pass' | 'fail';
   readonly counterexample: Counterexample | null;
   /** The time limit stopped the check before its runs were done. */

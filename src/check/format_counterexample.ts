@@ -41,6 +41,23 @@ function opLine(o: CaseOp, concurrent: boolean): string {
   return `#${o.id} ${start}${describeOp(o.op)}`;
 }
 
+/** A parallel program's operations: the prefix, then its branches in columns, then the teardown. */
+function branchesSideBySide(ops: readonly CaseOp[], branches: number): string[] {
+  const cell = (o: CaseOp) => `#${o.id} ${describeOp(o.op)} → ${describeResult(o.result)}`;
+  const lines = ['Prefix (one at a time):'];
+  for (const o of ops) if (o.phase === 'command' && o.branch === null) lines.push(`  ${cell(o)}`);
+  const columns = Array.from({ length: branches }, (_, b) => ops.filter((o) => o.branch === b).map(cell));
+  const widths = columns.map((c, b) => Math.max(`branch ${b}`.length, ...c.map((x) => x.length)));
+  lines.push('Branches (concurrently; each operation starts when the one above it returned):');
+  lines.push(`  ${widths.map((w, b) => `branch ${b}`.padEnd(w)).join(' | ')}`);
+  for (let row = 0; row < Math.max(...columns.map((c) => c.length)); row++) {
+    lines.push(`  ${columns.map((c, b) => (c[row] ?? '').padEnd(widths[b]!)).join(' | ')}`);
+  }
+  const teardown = ops.filter((o) => o.phase === 'teardown');
+  if (teardown.length) lines.push(`At the end: ${teardown.map(cell).join(' · ')}`);
+  return lines;
+}
+
 /**
  * A counterexample as a person reads it: the operations (started one after another, or `&` alongside
  * those in flight) with what each returned, the interleaving as stretches of one thread running from one
@@ -51,11 +68,14 @@ export function formatCounterexample(cx: Counterexample, setup: readonly SpecOp[
   const lines: string[] = [];
   lines.push(`Counterexample: ${cx.commands.length} command(s), ${cx.decisions.length} scheduling decisions`);
   lines.push(`Setup, one at a time: ${setup.map(describeOp).join(' · ')}`);
-  lines.push('Operations (& = started while the ones before were still running):');
-  const width = Math.max(...cx.ops.map((o) => opLine(o, cx.commands[o.id]?.concurrent ?? false).length));
-  for (const o of cx.ops) {
-    const line = opLine(o, cx.commands[o.id]?.concurrent ?? false);
-    lines.push(`  ${line.padEnd(width)}  → ${describeResult(o.result)}`);
+  if (cx.program) lines.push(...branchesSideBySide(cx.ops, cx.program.branches.length));
+  else {
+    lines.push('Operations (& = started while the ones before were still running):');
+    const width = Math.max(...cx.ops.map((o) => opLine(o, cx.commands[o.id]?.concurrent ?? false).length));
+    for (const o of cx.ops) {
+      const line = opLine(o, cx.commands[o.id]?.concurrent ?? false);
+      lines.push(`  ${line.padEnd(width)}  → ${describeResult(o.result)}`);
+    }
   }
   lines.push('Interleaving (who ran, from which point to which):');
   stretches(cx.decisions, byTask).forEach((s, i) => {

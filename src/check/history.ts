@@ -22,6 +22,8 @@ export class HistoryRecorder {
   readonly ops: RecordedOp[] = [];
   /** The latest operation of each holder process, which runs its operations one after another. */
   private readonly lastOfHolder = new Map<string, Promise<unknown>>();
+  /** When each operation returns (by id). */
+  private readonly returns = new Map<number, Promise<void>>();
 
   constructor(
     private readonly driver: OpDriver,
@@ -40,12 +42,23 @@ export class HistoryRecorder {
     const invoke = started.task ? started.task.startedAt : ++this.rt.clock;
     const rec: RecordedOp = { id, op, task: started.task, invoke, response: null, result: null };
     this.ops.push(rec);
-    const done = started.result.then((result) => {
-      rec.result = result;
-      rec.response = started.task ? started.task.endedAt : ++this.rt.clock;
-    });
+    // An operation whose task oopsed never returns to user space: it stays without a result (the oops is
+    // reported from the runtime's list).
+    const done = started.result.then(
+      (result) => {
+        rec.result = result;
+        rec.response = started.task ? started.task.endedAt : ++this.rt.clock;
+      },
+      () => {},
+    );
     if (op.op === 'open' || op.op === 'close' || op.op === 'vfio') this.lastOfHolder.set(op.holder, done);
+    this.returns.set(id, done);
     return rec;
+  }
+
+  /** Resolves once operation `id` has returned. */
+  returned(id: number): Promise<void> {
+    return this.returns.get(id) ?? Promise.resolve();
   }
 
   /** The history in the linearizability checker's terms. */

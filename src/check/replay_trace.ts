@@ -1,9 +1,9 @@
-import { OpCommand } from '../../properties/commands/op_command.ts';
 import { INVARIANTS } from '../../properties/invariants/index.ts';
 import { ControlledScheduler } from '../sched/controlled_scheduler.ts';
 import { replayPolicy } from '../sched/replay_policy.ts';
 import type { CheckSystem } from './check_system.ts';
 import { DeviceSpec } from './device_monitor.ts';
+import { caseWork } from './explore_case.ts';
 import { type CaseOutcome, runCase } from './run_case.ts';
 import type { CheckTrace } from './trace_file.ts';
 import type { Violation } from './violation.ts';
@@ -28,13 +28,17 @@ export async function replayTrace(
   trace: CheckTrace,
   system: CheckSystem,
 ): Promise<ReplayResult | { readonly diverged: string }> {
-  const commands = trace.commands.map((c) => new OpCommand(c.op, c.concurrent));
   let outcome: CaseOutcome;
   try {
-    outcome = await runCase(system, commands, new ControlledScheduler(replayPolicy(trace.decisions)), {
-      invariants: INVARIANTS,
-      deviceSpec: new DeviceSpec(system.profile.base),
-    });
+    outcome = await runCase(
+      system,
+      caseWork(trace.program ?? trace.commands),
+      new ControlledScheduler(replayPolicy(trace.decisions)),
+      {
+        invariants: INVARIANTS,
+        deviceSpec: new DeviceSpec(system.profile.base),
+      },
+    );
   } catch (e) {
     return { diverged: (e as Error).message };
   }

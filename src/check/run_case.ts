@@ -11,6 +11,7 @@ import type { Invariant, InvariantCheck } from '../../properties/invariant.ts';
 import { classifyRun } from '../../properties/known_issues.ts';
 import { OpDriver } from '../../properties/op_driver.ts';
 import { MdevSystem } from '../api/system.ts';
+import type { Kernel } from '../kernel/kernel.ts';
 import { PromptScheduler } from '../kernel/scheduler.ts';
 import type { RunScheduler } from '../sched/run_scheduler.ts';
 import type { CheckSystem } from './check_system.ts';
@@ -29,6 +30,15 @@ export interface CaseCommand {
   toString(): string;
 }
 
+/**
+ * A parallel program (quickcheck-state-machine's parallel commands): a prefix run one command at a time,
+ * then branches that run concurrently, each starting its next command once its previous one returned.
+ */
+export interface CaseProgram {
+  readonly prefix: readonly CaseCommand[];
+  readonly branches: readonly (readonly CaseCommand[])[];
+}
+
 /** What a run checks with: the invariants and the device spec its monitors run. */
 export interface CaseChecks {
   readonly invariants: readonly Invariant[];
@@ -39,8 +49,10 @@ export interface CaseChecks {
 export interface CaseOp {
   readonly id: number;
   readonly op: SpecOp;
-  /** `command` (started by command `index`), or `teardown` (a holder closed at the end). */
+  /** `command` (started by a command), or `teardown` (a holder closed at the end). */
   readonly phase: 'command' | 'teardown';
+  /** In a parallel program: the branch that ran it (null for the prefix, the teardown and sequences). */
+  readonly branch: number | null;
   /** The kernel task that ran it (the `#id` of its scheduling decisions), if it needed one. */
   readonly task: number | null;
   readonly invoke: number;
@@ -100,6 +112,65 @@ function sameDevicesAndModules(kernel: MdevSystem['kernel'], spec: SpecState): b
   return devices.join() === specDevices.join() && modules.join() === Object.keys(spec.modules).sort().join();
 }
 
+/** Starts `command` at a point the scheduler chooses among the steps in flight. */
+function startCommand(
+  command: CaseCommand,
+  label: string,
+  model: CommandModel,
+  recorder: HistoryRecorder,
+  sched: RunScheduler,
+): Promise<void> {
+  return sched.waitFor(sched.schedule(Promise.resolve(), label).then(() => command.run(model, { recorder })));
+}
+
+/** A command sequence: each command starts once the ones before have returned or slept, or (`&`) at once. */
+async function runSequence(
+  commands: Iterable<CaseCommand>,
+  model: CommandModel,
+  recorder: HistoryRecorder,
+  sched: RunScheduler,
+): Promise<void> {
+  let index = 0;
+  for (const command of commands) {
+    if (!command.check(model)) continue;
+    if (!command.concurrent) await sched.waitIdle();
+    await startCommand(command, `cmd ${index++}: ${command}`, model, recorder, sched);
+  }
+}
+
+/**
+ * A parallel program: the prefix one command at a time, then every branch at once, each running its
+ * commands one after another, until nothing can run. A branch whose operation is still asleep then (it waits
+ * for something only the teardown releases) starts no further command.
+ */
+async function runProgram(
+  program: CaseProgram,
+  model: CommandModel,
+  recorder: HistoryRecorder,
+  sched: RunScheduler,
+  branchOf: Map<number, number>,
+): Promise<void> {
+  for (const [i, command] of program.prefix.entries()) {
+    await sched.waitIdle();
+    if (command.check(model)) await startCommand(command, `prefix ${i}: ${command}`, model, recorder, sched);
+  }
+  await sched.waitIdle();
+  let stopped = false;
+  program.branches.forEach(async (branch, b) => {
+    for (const [j, command] of branch.entries()) {
+      await sched.schedule(Promise.resolve(), `branch ${b}.${j}: ${command}`);
+      if (stopped) return;
+      if (!command.check(model)) continue;
+      const id = recorder.ops.length;
+      await command.run(model, { recorder });
+      branchOf.set(id, b);
+      await recorder.returned(id);
+    }
+  });
+  await sched.waitIdle();
+  stopped = true;
+}
+
 /** `available_instances` of every type of every parent, read through sysfs. */
 async function readAvailable(sys: MdevSystem, system: CheckSystem): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
@@ -121,13 +192,15 @@ async function readAvailable(sys: MdevSystem, system: CheckSystem): Promise<Reco
  * them — and lets everything run until nothing can. Holders still alive then exit one by one (so blocked
  * removes complete). Throughout, the trace feeds the invariants and the device monitors; at the end the
  * history must be linearizable against the atomic rules, the kernel's state must match the spec's, and no
- * task may be left asleep.
+ * task may be left asleep. `onKernel` sees the booted kernel and the operation log once the setup is done
+ * (the exhaustive explorer reads the state from them).
  */
 export async function runCase(
   system: CheckSystem,
-  commands: Iterable<CaseCommand>,
+  work: Iterable<CaseCommand> | CaseProgram,
   sched: RunScheduler,
   checks: CaseChecks,
+  onKernel?: (kernel: Kernel, ops: readonly RecordedOp[]) => void,
 ): Promise<CaseOutcome> {
   const violations: Violation[] = [];
   const sys = await MdevSystem.boot({ profile: system.profile, extraModules: system.extraModules() });
@@ -158,20 +231,15 @@ export async function runCase(
   if (typeof setup === 'string') throw new Error(setup);
   for (const parent of Object.keys(system.parents)) capacity[parent] = poolSize(setup, parent);
   const setupOps = recorder.ops.length;
+  onKernel?.(kernel, recorder.ops);
 
   // The concurrent part, under the scheduler.
   kernel.rt.scheduler = sched.kernel;
   sched.kernel.attach?.(kernel.rt);
   const model: CommandModel = { holders: [], nextHolder: 0, created: [] };
-  let index = 0;
-  for (const command of commands) {
-    if (!command.check(model)) continue;
-    if (!command.concurrent) await sched.waitIdle();
-    const label = `cmd ${index++}: ${command}`;
-    await sched.waitFor(
-      sched.schedule(Promise.resolve(), label).then(() => command.run(model, { recorder })),
-    );
-  }
+  const branchOf = new Map<number, number>();
+  if ('branches' in work) await runProgram(work, model, recorder, sched, branchOf);
+  else await runSequence(work, model, recorder, sched);
   await sched.waitIdle();
   const commandOps = recorder.ops.length;
   for (const holder of driver.liveHolders()) {
@@ -230,6 +298,7 @@ export async function runCase(
       id: o.id - setupOps,
       op: o.op,
       phase: o.id < commandOps ? 'command' : 'teardown',
+      branch: branchOf.get(o.id) ?? null,
       task: o.task?.id ?? null,
       invoke: o.invoke,
       response: o.response,

@@ -24,6 +24,9 @@ interface CheckFlags {
   driver?: string;
   scheduler: SchedulerKind;
   depth: string;
+  bound: string;
+  parallel?: boolean;
+  shrinkSchedule: boolean;
   runs: string;
   seed?: string;
   maxOps: string;
@@ -79,10 +82,17 @@ export function registerCheckCommand(
     )
     .addOption(
       new Option('--scheduler <kind>', 'who orders the steps')
-        .choices(['random', 'uniform', 'pct'])
+        .choices(['random', 'uniform', 'pct', 'exhaustive'])
         .default('random'),
     )
     .option('--depth <d>', 'PCT bug depth (with --scheduler pct)', '3')
+    .option(
+      '--bound <n>',
+      'most interleavings explored per operation set (with --scheduler exhaustive)',
+      '2000',
+    )
+    .option('--parallel', 'generate parallel programs: a sequential prefix and 2-3 concurrent branches')
+    .option('--no-shrink-schedule', "keep fast-check's counterexample as it is (no schedule minimisation)")
     .option('--runs <n>', 'runs of generated operations', '1000')
     .option('--seed <n>', 'fast-check seed (default: random, printed)')
     .option('--max-ops <n>', 'most operations per run', '12')
@@ -102,6 +112,9 @@ export function registerCheckCommand(
         system,
         scheduler: flags.scheduler,
         depth: positive('--depth', flags.depth),
+        bound: positive('--bound', flags.bound),
+        parallel: flags.parallel ?? false,
+        shrinkSchedule: flags.shrinkSchedule,
         runs,
         seed,
         maxOps: positive('--max-ops', flags.maxOps),

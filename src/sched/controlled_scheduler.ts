@@ -37,9 +37,12 @@ interface Entry extends Parked {
  */
 export class ControlledScheduler implements Scheduler, FcScheduler, RunScheduler {
   readonly kernel: Scheduler = this;
-  private readonly parked = new Map<number, Entry>();
+  /** What is parked, oldest first (the policy sees this array itself: no copy per decision). */
+  private readonly parked: Entry[] = [];
   private nextId = 1;
   private rt: Runtime | null = null;
+  /** Whether the last release was a kernel task (whose next park `Runtime.idle` reports at once). */
+  private lastWasTask = false;
   /** Every release, in order. */
   readonly decisions: Parked[] = [];
 
@@ -57,7 +60,7 @@ export class ControlledScheduler implements Scheduler, FcScheduler, RunScheduler
 
   /** `Runtime.quiesce` asks for one release when no task is running. */
   releaseOne(): boolean {
-    const next = this.policy(this.parkedItems());
+    const next = this.policy(this.parked);
     if (!next) return false;
     this.release(next.id);
     return true;
@@ -65,16 +68,18 @@ export class ControlledScheduler implements Scheduler, FcScheduler, RunScheduler
 
   /** Releases a parked task (it runs until its next preemption point) or scheduled promise. */
   release(id: number): void {
-    const e = this.parked.get(id);
-    if (!e) throw new Error(`nothing parked with id ${id}`);
-    this.parked.delete(id);
+    const i = this.parked.findIndex((p) => p.id === id);
+    if (i < 0) throw new Error(`nothing parked with id ${id}`);
+    const e = this.parked[i]!;
+    this.parked.splice(i, 1);
     this.decisions.push({ id: e.id, label: e.label, task: e.task });
+    this.lastWasTask = e.task !== null;
     e.release();
   }
 
   /** Releases `task`, which must be parked. */
   releaseTask(task: Task): void {
-    const e = [...this.parked.values()].find((p) => p.task === task);
+    const e = this.parked.find((p) => p.task === task);
     if (!e) throw new Error(`task ${task.name} is not parked`);
     this.release(e.id);
   }
@@ -86,7 +91,7 @@ export class ControlledScheduler implements Scheduler, FcScheduler, RunScheduler
 
   /** What is parked, oldest first. */
   parkedItems(): Parked[] {
-    return [...this.parked.values()].map(({ id, label, task }) => ({ id, label, task }));
+    return this.parked.map(({ id, label, task }) => ({ id, label, task }));
   }
 
   // ---- fast-check surface ----
@@ -125,7 +130,7 @@ export class ControlledScheduler implements Scheduler, FcScheduler, RunScheduler
   }
 
   count(): number {
-    return this.parked.size;
+    return this.parked.length;
   }
 
   async waitOne(): Promise<void> {
@@ -191,8 +196,19 @@ export class ControlledScheduler implements Scheduler, FcScheduler, RunScheduler
     return this.decisions.map((d) => `-> ${d.label}`).join('\n');
   }
 
-  /** Lets released code run until every task is parked or asleep and no continuation is pending. */
+  /**
+   * Lets released code run until every task is parked or asleep and no continuation is pending. A released
+   * kernel task is followed through `Runtime.idle` (it reports the task's next park at once); a released
+   * harness promise (a command start) gets enough microtask turns for its continuation to spawn its task.
+   */
   private async settle(): Promise<void> {
+    if (this.lastWasTask) {
+      await Promise.resolve();
+      while (this.rt?.busy) await this.rt.idle();
+      await Promise.resolve();
+      await Promise.resolve();
+      if (!this.rt?.busy) return;
+    }
     for (;;) {
       for (let i = 0; i < 10; i++) await Promise.resolve();
       if (!this.rt?.busy) return;
@@ -201,7 +217,6 @@ export class ControlledScheduler implements Scheduler, FcScheduler, RunScheduler
   }
 
   private park(label: string, task: Task | null, release: () => void): void {
-    const id = this.nextId++;
-    this.parked.set(id, { id, label, task, release });
+    this.parked.push({ id: this.nextId++, label, task, release });
   }
 }

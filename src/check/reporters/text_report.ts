@@ -20,6 +20,14 @@ export function textReport(r: CheckResult, setup: readonly SpecOp[], tracePath: 
   lines.push(
     `  spec coverage   ${r.coverage.covered}/${r.coverage.total} transitions of the mdev device machine (${pct}%)`,
   );
+  if (r.parallel)
+    lines.push('  runs are       parallel programs: a prefix, then 2-3 branches running concurrently');
+  if (r.exhaustive) {
+    const e = r.exhaustive;
+    lines.push(
+      `  exhaustive      ${e.exhausted} operation set(s) fully explored (a proof within ${e.bound} interleavings), ${e.cut} cut at the bound; ${e.states} states, ${e.sleepPruned} orders skipped as equivalent, ${e.cacheHits} revisited states skipped`,
+    );
+  }
   if (r.pct) {
     lines.push(
       `  PCT             depth ${r.pct.depth}, k=${r.pct.steps} steps, n=${r.pct.threads} threads: each run finds a depth-${r.pct.depth} bug with probability ≥ ${r.pct.guarantee.toExponential(2)}`,
@@ -35,6 +43,12 @@ export function textReport(r: CheckResult, setup: readonly SpecOp[], tracePath: 
   }
   if (r.counterexample) {
     lines.push('');
+    if (r.scheduleShrink) {
+      const { before, after, attempts } = r.scheduleShrink;
+      lines.push(
+        `Schedule shrinking (${attempts} runs): ${before.commands} → ${after.commands} commands, ${before.preemptions} → ${after.preemptions} preemptions, ${before.switches} → ${after.switches} context switches, ${before.decisions} → ${after.decisions} decisions`,
+      );
+    }
     lines.push(formatCounterexample(r.counterexample, setup));
     if (tracePath)
       lines.push(`\nTrace written to ${tracePath}: replay it with \`npx mdevspec replay ${tracePath}\``);
