@@ -3,6 +3,7 @@ import { createIommuBackendMachine } from './iommu_backend.ts';
 import { createMdevDeviceMachine } from './mdev_device.ts';
 import { createParentMachine } from './parent.ts';
 import type { KernelProfile } from './profile.ts';
+import { createSystemMachine } from './system.ts';
 import { createTypeAccountingMachine, SAMPLE_VENDORS, type SampleVendor } from './type_accounting.ts';
 import { createVfioAttachmentMachine } from './vfio_attachment.ts';
 
@@ -66,6 +67,13 @@ export const MACHINE_REGISTRY: readonly MachineEntry[] = [
     description:
       'Which VFIO IOMMU backends an arch and .config build (v4.10 seed Kconfig, v6.1 Kconfig), then what CHECK_EXTENSION and SET_IOMMU answer for mdev and noiommu groups (§3.1–§3.3).',
     create: (profile) => createIommuBackendMachine({ profile }),
+  },
+  {
+    id: 'system',
+    title: 'The system: parents × types × device slots',
+    description:
+      'The composition a test drives: module regions (load/unload and their refusals) and device-slot regions (create, remove, a holder process attaching the device through VFIO, its exit), each transition saying what the call returns; here mtty with 2 slots (mdevspec paths takes --parents/--slots) (§1–§4, §6).',
+    create: (profile) => createSystemMachine({ profile, parents: [{ name: 'mtty' }], slots: 2 }),
   },
 ];
 

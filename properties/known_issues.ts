@@ -183,6 +183,15 @@ export const KNOWN_ISSUES: readonly KnownIssue[] = [
     },
   },
   {
+    id: 'C-13',
+    title: 'the vendor open/release run for every device fd, not the first open and last close',
+    source:
+      'kernel-semantics.md §5 C-13 (fixed by 2fd585f4ed9d "vfio: Provide better generic support for open/release vfio_device_ops", v5.15)',
+    established: 'catalogue of fixed bugs',
+    present: (p) => !p.switches.openCloseCounting,
+    explains: (v) => v.check === 'open-close-alternate',
+  },
+  {
     id: 'C-10',
     title: 'mtty walks its device list without its lock in available_instances (use after free)',
     source: 'kernel-semantics.md §4.1, §5 C-10 (gone with 09177ac91921/0dd1b7fc3e7d, v5.14)',

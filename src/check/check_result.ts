@@ -1,4 +1,5 @@
 import type { SpecOp } from '../../machines/atomic_rules.ts';
+import type { PathsReport } from './check_paths.ts';
 import type { CaseOp } from './run_case.ts';
 import type { ShrinkReport } from './shrink_schedule.ts';
 import type { Violation } from './violation.ts';
@@ -92,6 +93,8 @@ export interface CheckResult {
   readonly knownIssues: Readonly<Record<string, number>>;
   readonly pct: PctReport | null;
   readonly exhaustive: ExhaustiveReport | null;
+  /** The lifecycle paths replayed on the implementation (`--paths`), or null. */
+  readonly paths: PathsReport | null;
   /** What schedule shrinking did to the counterexample (null without a counterexample or when off). */
   readonly scheduleShrink: ShrinkReport | null;
   /** Runs were parallel programs (a prefix and concurrent branches) rather than command sequences. */

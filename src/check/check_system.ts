@@ -73,15 +73,25 @@ function system(
   };
 }
 
-/** The default system: the mtty, mdpy and mbochs samples of `profile` (v6.1 unless given). */
-export function sampleSystem(profile: Profile = findProfile('v6.1')!): CheckSystem {
-  return system(
-    `mtty, mdpy and mbochs samples at ${profile.name}`,
-    profile,
-    sampleParents(profile.base),
-    SAMPLE_PARAMS,
-    () => [],
-  );
+/** The sample parents there are. */
+export const SAMPLES = ['mtty', 'mdpy', 'mbochs'] as const;
+
+/**
+ * The default system: the mtty, mdpy and mbochs samples of `profile` (v6.1 unless given), or only the
+ * samples named in `only`.
+ */
+export function sampleSystem(
+  profile: Profile = findProfile('v6.1')!,
+  only: readonly string[] = SAMPLES,
+): CheckSystem {
+  const all = sampleParents(profile.base);
+  const parents = Object.fromEntries(Object.entries(all).filter(([name]) => only.includes(name)));
+  const names = Object.keys(parents);
+  const title =
+    names.length === 1
+      ? `the ${names[0]} sample`
+      : `${names.slice(0, -1).join(', ')} and ${names.at(-1)} samples`;
+  return system(`${title} at ${profile.name}`, profile, parents, SAMPLE_PARAMS, () => []);
 }
 
 /**

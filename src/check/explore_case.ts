@@ -7,6 +7,7 @@ import type { TraceCommand, TraceProgram } from './check_result.ts';
 import type { CheckSystem } from './check_system.ts';
 import type { RecordedOp } from './history.ts';
 import { type CaseChecks, type CaseOutcome, type CaseProgram, runCase } from './run_case.ts';
+import type { Violation } from './violation.ts';
 
 /** What exploring every interleaving of an operation set found. */
 export interface CaseExploration extends ExplorationStats {
@@ -48,8 +49,8 @@ export function caseWork(work: readonly TraceCommand[] | TraceProgram): OpComman
 
 /**
  * Explores every interleaving of `work` (a command sequence or a parallel program) on `system` (up to `bound` of them) with the exhaustive
- * explorer, each one a full checked run; stops at the first interleaving with a violation that no known
- * issue explains. `exhausted` in the result is a proof that, within the bound, no interleaving of these
+ * explorer, each one a full checked run; stops at the first interleaving with a violation `failsOn` accepts
+ * (by default one that no known issue explains; a race-catalogue check hunts its own known issue). `exhausted` in the result is a proof that, within the bound, no interleaving of these
  * operations breaks any check.
  */
 export async function exploreCase(
@@ -58,6 +59,7 @@ export async function exploreCase(
   checks: CaseChecks,
   bound: number,
   onRun?: (outcome: CaseOutcome) => void,
+  failsOn: (v: Violation) => boolean = (v) => !v.known,
 ): Promise<CaseExploration> {
   let failure: CaseOutcome | null = null;
   let decisions = 0;
@@ -70,7 +72,7 @@ export async function exploreCase(
     decisions += outcome.decisions.length;
     onRun?.(outcome);
     for (const k of outcome.knownIssues) knownIssues[k] = (knownIssues[k] ?? 0) + 1;
-    if (outcome.violations.some((v) => !v.known)) failure = outcome;
+    if (outcome.violations.some(failsOn)) failure = outcome;
     return { stop: failure !== null };
   }, bound);
   return { ...stats, failure, knownIssues, decisions };

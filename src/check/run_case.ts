@@ -43,6 +43,8 @@ export interface CaseProgram {
 export interface CaseChecks {
   readonly invariants: readonly Invariant[];
   readonly deviceSpec: DeviceSpec;
+  /** Run only: no trace, no monitor, no linearizability or end-of-run checks (to measure what they cost). */
+  readonly plain?: boolean;
 }
 
 /** An operation of a finished run, as reports and traces keep it. */
@@ -216,16 +218,17 @@ export async function runCase(
   const initial = initialSpecState(system.profile.base, system.parents);
   const capacity: Record<string, number> = {};
   const ctx = { kernel, parents: system.parents, capacity, ops: recorder.ops };
-  kernel.trace.listen((e) => {
-    for (const { invariant, check } of live) {
-      if (!check.onEvent) continue;
-      invariantChecks++;
-      const message = check.onEvent(e, ctx);
-      if (message) violations.push({ kind: 'invariant', check: invariant.name, message });
-    }
-    const refused = monitor.feed(e);
-    if (refused) violations.push({ kind: 'monitor', check: 'mdev_device', message: refused });
-  });
+  if (!checks.plain)
+    kernel.trace.listen((e) => {
+      for (const { invariant, check } of live) {
+        if (!check.onEvent) continue;
+        invariantChecks++;
+        const message = check.onEvent(e, ctx);
+        if (message) violations.push({ kind: 'invariant', check: invariant.name, message });
+      }
+      const refused = monitor.feed(e);
+      if (refused) violations.push({ kind: 'monitor', check: 'mdev_device', message: refused });
+    });
 
   const setup = await runSetup(driver, sys, system.setup, initial);
   if (typeof setup === 'string') throw new Error(setup);
@@ -267,9 +270,11 @@ export async function runCase(
     .history()
     .slice(setupOps)
     .map((o) => ({ ...o, id: o.id - setupOps }));
-  const lin = checkLinearizable(setup, history, specStep, overlapOutcomes, (final) =>
-    sameDevicesAndModules(kernel, final),
-  );
+  const lin = checks.plain
+    ? checkLinearizable(setup, [], specStep)
+    : checkLinearizable(setup, history, specStep, overlapOutcomes, (final) =>
+        sameDevicesAndModules(kernel, final),
+      );
   const finalSpec = lin.ok ? lin.finalState : null;
   if (!lin.ok) {
     violations.push({
@@ -279,8 +284,8 @@ export async function runCase(
     });
   }
 
-  const available = await readAvailable(sys, system);
-  for (const { invariant, check } of live) {
+  const available = checks.plain ? {} : await readAvailable(sys, system);
+  for (const { invariant, check } of checks.plain ? [] : live) {
     if (!check.atEnd) continue;
     invariantChecks++;
     for (const message of check.atEnd({

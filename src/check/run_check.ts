@@ -23,6 +23,7 @@ import { DeviceSpec } from './device_monitor.ts';
 import { caseWork, exploreCase } from './explore_case.ts';
 import { type CaseCommand, type CaseOutcome, runCase } from './run_case.ts';
 import { type ShrinkReport, shrinkSchedule } from './shrink_schedule.ts';
+import type { Violation } from './violation.ts';
 
 /** How a check runs. */
 export interface CheckOptions {
@@ -39,6 +40,10 @@ export interface CheckOptions {
   readonly maxOps: number;
   /** Generate parallel programs (a prefix and 2–3 concurrent branches) instead of command sequences. */
   readonly parallel?: boolean;
+  /** Which violations fail a run (default: those no known issue explains). */
+  readonly failsOn?: (v: Violation) => boolean;
+  /** Stop at the first failing run, without shrinking it (for measuring the time to a failure). */
+  readonly endOnFailure?: boolean;
   /** Minimise the counterexample's schedule after fast-check's shrinking (default true). */
   readonly shrinkSchedule?: boolean;
   /** Stop generating runs after this long (a counterexample found by then is still shrunk). */
@@ -92,6 +97,18 @@ function hashDecisions(decisions: readonly string[]): number {
   return h >>> 0;
 }
 
+/**
+ * Decisions of a run that had a choice: a decision whose thread differs from the previous one, or where the
+ * previous thread is released again later (a lower estimate of the steps with two or more runnable threads,
+ * which PCT counts).
+ */
+function choiceSteps(decisions: readonly string[]): number {
+  const thread = (d: string) => (d.startsWith('#') ? d.slice(0, d.indexOf(' ')) : d);
+  let n = 0;
+  for (let i = 1; i < decisions.length; i++) if (thread(decisions[i]!) !== thread(decisions[i - 1]!)) n++;
+  return n;
+}
+
 /** Threads that took part in a run: tasks, plus command starts. */
 function threadsOf(decisions: readonly string[]): number {
   return new Set(decisions.map((d) => (d.startsWith('#') ? d.slice(0, d.indexOf(' ')) : d))).size;
@@ -122,7 +139,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
   let operations = 0;
   let decisions = 0;
   let invariantChecks = 0;
-  let maxSteps = 50;
+  let maxSteps = 10;
   let maxThreads = 1;
   let failure: Counterexample | null = null;
   const exhaustive = { states: 0, exhausted: 0, cut: 0, sleepPruned: 0, cacheHits: 0, interleavings: 0 };
@@ -133,7 +150,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
     decisions += outcome.decisions.length;
     invariantChecks += outcome.invariantChecks;
     interleavings.add(hashDecisions(outcome.decisions));
-    maxSteps = Math.max(maxSteps, outcome.decisions.length);
+    maxSteps = Math.max(maxSteps, choiceSteps(outcome.decisions));
     maxThreads = Math.max(maxThreads, threadsOf(outcome.decisions));
     for (const t of outcome.covered) covered.add(t);
     for (const w of outcome.windows) windows[w.window] = (windows[w.window] ?? 0) + 1;
@@ -147,7 +164,8 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
     o.onRun?.({ runs, shrinks, failing: failing !== null });
     return failing === null;
   };
-  const failed = (outcome: CaseOutcome) => outcome.violations.some((v) => !v.known);
+  const failsOn = o.failsOn ?? ((v: Violation) => !v.known);
+  const failed = (outcome: CaseOutcome) => outcome.violations.some(failsOn);
   const counterexample = (
     commands: readonly TraceCommand[],
     outcome: CaseOutcome,
@@ -162,7 +180,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
 
   /** Every interleaving of one operation set, up to the bound. */
   const explore = async (commands: readonly TraceCommand[], program?: TraceProgram): Promise<boolean> => {
-    const result = await exploreCase(o.system, program ?? commands, checks, bound, record);
+    const result = await exploreCase(o.system, program ?? commands, checks, bound, record, failsOn);
     exhaustive.states += result.states;
     exhaustive.sleepPruned += result.sleepPruned;
     exhaustive.cacheHits += result.cacheHits;
@@ -229,12 +247,13 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
   const details = await fc.check(property as fc.IAsyncProperty<unknown[]>, {
     seed: o.seed,
     numRuns: o.runs,
+    endOnFailure: o.endOnFailure ?? false,
     ...(o.timeLimitMs ? { plugins: [fc.interruptAfterTimeLimit(o.timeLimitMs)] } : {}),
   });
   let found: Counterexample | null = details.failed ? failure : null;
   let scheduleShrink: ShrinkReport | null = null;
-  if (found && o.shrinkSchedule !== false) {
-    const shrunk = await shrinkSchedule(o.system, found, checks);
+  if (found && o.shrinkSchedule !== false && !o.endOnFailure) {
+    const shrunk = await shrinkSchedule(o.system, found, checks, failsOn);
     found = shrunk.counterexample;
     scheduleShrink = shrunk.report;
   }
@@ -279,6 +298,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckResult> {
         : null,
     exhaustive: exhaustiveReport,
     scheduleShrink,
+    paths: null,
     parallel: o.parallel ?? false,
     verdict: found ? 'fail' : 'pass',
     counterexample: found,

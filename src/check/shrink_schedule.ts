@@ -3,7 +3,8 @@ import { ControlledScheduler } from '../sched/controlled_scheduler.ts';
 import type { Counterexample, TraceCommand, TraceProgram } from './check_result.ts';
 import type { CheckSystem } from './check_system.ts';
 import { caseWork } from './explore_case.ts';
-import { type CaseChecks, type CaseOutcome, runCase } from './run_case.ts';
+import { type CaseChecks, runCase } from './run_case.ts';
+import type { Violation } from './violation.ts';
 
 /** The size of a counterexample: commands, context switches, preemptions (avoidable switches), decisions. */
 export interface ScheduleSize {
@@ -84,9 +85,9 @@ function followThreads(order: readonly string[]): PickPolicy {
   };
 }
 
-/** The names of the checks a run violated outside the known issues. */
-function failures(outcome: CaseOutcome): Set<string> {
-  return new Set(outcome.violations.filter((v) => !v.known).map((v) => `${v.kind}/${v.check}`));
+/** The checks a run violated among the violations that count as failures. */
+function failures(violations: readonly Violation[], failsOn: (v: Violation) => boolean): Set<string> {
+  return new Set(violations.filter(failsOn).map((v) => `${v.kind}/${v.check}`));
 }
 
 type Work = { readonly commands: readonly TraceCommand[]; readonly program?: TraceProgram };
@@ -102,9 +103,10 @@ export async function shrinkSchedule(
   system: CheckSystem,
   cx: Counterexample,
   checks: CaseChecks,
+  failsOn: (v: Violation) => boolean = (v) => !v.known,
   maxAttempts = 300,
 ): Promise<{ counterexample: Counterexample; report: ShrinkReport }> {
-  const target = failures({ violations: cx.violations } as CaseOutcome);
+  const target = failures(cx.violations, failsOn);
   let attempts = 0;
   const attempt = async (work: Work, order: readonly string[]): Promise<Counterexample | null> => {
     attempts++;
@@ -114,7 +116,7 @@ export async function shrinkSchedule(
       new ControlledScheduler(followThreads(order)),
       checks,
     );
-    const failed = failures(outcome);
+    const failed = failures(outcome.violations, failsOn);
     if (![...failed].some((f) => target.has(f))) return null;
     return {
       commands: work.commands,

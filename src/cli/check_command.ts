@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
-import type { SchedulerKind } from '../check/check_result.ts';
+import { checkPaths } from '../check/check_paths.ts';
+import type { CheckResult, SchedulerKind } from '../check/check_result.ts';
 import { type CheckSystem, driverSystem, sampleSystem } from '../check/check_system.ts';
 import { junitReport } from '../check/reporters/junit_report.ts';
 import { textReport } from '../check/reporters/text_report.ts';
@@ -27,6 +28,8 @@ interface CheckFlags {
   bound: string;
   parallel?: boolean;
   shrinkSchedule: boolean;
+  paths?: boolean;
+  slots: string;
   runs: string;
   seed?: string;
   maxOps: string;
@@ -93,6 +96,8 @@ export function registerCheckCommand(
     )
     .option('--parallel', 'generate parallel programs: a sequential prefix and 2-3 concurrent branches')
     .option('--no-shrink-schedule', "keep fast-check's counterexample as it is (no schedule minimisation)")
+    .option('--paths', "also replay the spec's transition-covering lifecycle paths on the implementation")
+    .option('--slots <n>', 'device slots of the lifecycle paths (with --paths)', '3')
     .option('--runs <n>', 'runs of generated operations', '1000')
     .option('--seed <n>', 'fast-check seed (default: random, printed)')
     .option('--max-ops <n>', 'most operations per run', '12')
@@ -108,7 +113,7 @@ export function registerCheckCommand(
       const seed = flags.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(flags.seed);
       if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer (got '${flags.seed}')`);
       const progress = checkProgress(runs, process.stderr, err);
-      const result = await runCheck({
+      const checked = await runCheck({
         system,
         scheduler: flags.scheduler,
         depth: positive('--depth', flags.depth),
@@ -122,6 +127,10 @@ export function registerCheckCommand(
         onRun: (p) => progress.update(p),
       });
       progress.stop();
+      const paths = flags.paths ? await checkPaths(system, positive('--slots', flags.slots)) : null;
+      const result: CheckResult = paths?.failures.length
+        ? { ...checked, paths, verdict: 'fail' }
+        : { ...checked, paths };
       const trace = traceOf(result, driver);
       if (trace) await writeFile(flags.trace, `${JSON.stringify(trace, null, 2)}\n`);
       const report =

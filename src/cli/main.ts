@@ -5,6 +5,7 @@ import { kconfigBuild, parseAssignments } from '../kernel/kconfig_build.ts';
 import { findProfile, PROFILES, type Profile } from '../profile/profiles.ts';
 import { registerCheckCommand } from './check_command.ts';
 import { registerDiagramCommand } from './diagram_command.ts';
+import { registerPathsCommand } from './paths_command.ts';
 import { registerReplayCommand } from './replay_command.ts';
 import { runCommand } from './run_command.ts';
 import { UsageError } from './usage_error.ts';
@@ -84,6 +85,9 @@ export async function main(
     code = c;
   });
   registerDiagramCommand(program, out, err);
+  registerPathsCommand(program, out, err, (c) => {
+    code = c;
+  });
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -255,7 +255,8 @@ export class MdevCore {
       if (parent.lock) parent.lock.unlock(task);
     }
     if (typeof created !== 'number' && !this.k.profile.switches.activeFlag) {
-      await this.listAdd(task, created);
+      // 4.10-rc1 had no mdev_list: nothing to add the device to.
+      if (this.k.profile.switches.removeClaimOnMdevList) await this.listAdd(task, created);
       if (this.k.trace.on) this.k.trace.emit(task.id, 'mdev.active', { uuid, dev: created.serial });
     }
     const ret = typeof created === 'number' ? created : 0;
@@ -421,16 +422,19 @@ export class MdevCore {
     const sw = this.k.profile.switches;
     const parent = mdev.type.parent;
     const uuid = mdev.uuid;
-    await this.mdevListLock.lock(task);
     let refused = 0;
-    if (!mdev.onList) refused = -ENODEV;
-    else if (sw.activeFlag && !mdev.active) refused = -EAGAIN;
-    else if (sw.activeFlag) mdev.active = false;
-    else {
-      this.mdevList.splice(this.mdevList.indexOf(mdev), 1);
-      mdev.onList = false;
+    // 4.10-rc1 (before "vfio-mdev: Fix remove race", C-1): nothing claims the device; every remover goes on.
+    if (sw.removeClaimOnMdevList || sw.activeFlag) {
+      await this.mdevListLock.lock(task);
+      if (!mdev.onList) refused = -ENODEV;
+      else if (sw.activeFlag && !mdev.active) refused = -EAGAIN;
+      else if (sw.activeFlag) mdev.active = false;
+      else {
+        this.mdevList.splice(this.mdevList.indexOf(mdev), 1);
+        mdev.onList = false;
+      }
+      this.mdevListLock.unlock(task);
     }
-    this.mdevListLock.unlock(task);
     if (refused) {
       if (this.k.trace.on)
         this.k.trace.emit(task.id, 'mdev.remove.refused', { uuid, dev: mdev.serial, errno: -refused });

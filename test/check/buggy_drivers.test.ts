@@ -18,6 +18,7 @@ const DRIVERS: ReadonlyArray<{ readonly file: string; readonly caughtBy: readonl
   { file: 'mbochs-create-without-reserve', caughtBy: ['instance-accounting', 'linearizable'] },
   { file: 'mtty-unlocked-list', caughtBy: ['use-after-free', 'linearizable'] },
   { file: 'mtty-release-per-fd', caughtBy: ['create-before-open', 'use-after-free'] },
+  { file: 'mtty-leaky-ports', caughtBy: ['instance-accounting', 'linearizable'] },
 ];
 const SCHEDULERS: readonly SchedulerKind[] = ['random', 'pct'];
 /**

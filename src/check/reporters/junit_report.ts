@@ -33,6 +33,16 @@ export function junitReport(r: CheckResult): string {
       : '';
     cases.push(`    <testcase classname="mdevspec.check" name="${xmlEscape(c.name)}">${failure}</testcase>`);
   }
+  if (r.paths) {
+    const failed = r.paths.failures;
+    if (failed.length) failures++;
+    const failure = failed.length
+      ? `<failure message="${xmlEscape(`${failed.length} lifecycle path(s) differ from the spec`)}">${xmlEscape(failed.map((f) => `path ${f.path}: ${f.mismatches}`).join('\n\n'))}</failure>`
+      : '';
+    cases.push(
+      `    <testcase classname="mdevspec.check" name="lifecycle paths (${r.paths.paths} paths, ${r.paths.steps} steps)">${failure}</testcase>`,
+    );
+  }
   for (const [id, n] of Object.entries(r.knownIssues)) {
     const k = knownIssue(id);
     cases.push(

@@ -33,6 +33,14 @@ export function textReport(r: CheckResult, setup: readonly SpecOp[], tracePath: 
       `  PCT             depth ${r.pct.depth}, k=${r.pct.steps} steps, n=${r.pct.threads} threads: each run finds a depth-${r.pct.depth} bug with probability ≥ ${r.pct.guarantee.toExponential(2)}`,
     );
   }
+  if (r.paths) {
+    const p = r.paths;
+    lines.push(
+      `  lifecycle paths ${p.paths} paths, ${p.steps} steps over ${p.slots} slots, covering ${p.transitions.covered}/${p.transitions.total} transitions of the system machine: ${p.failures.length ? `${p.failures.length} path(s) differ from the spec` : 'every step as the spec expects'} (${(p.durationMs / 1000).toFixed(1)} s)`,
+    );
+    for (const f of p.failures)
+      lines.push(`    path ${f.path}:\n      ${f.mismatches.replace(/\n/g, '\n      ')}`);
+  }
   const windows = Object.entries(r.windows);
   if (windows.length) lines.push(`  overlap windows ${windows.map(([w, n]) => `${w} ×${n}`).join(', ')}`);
   const known = Object.entries(r.knownIssues);
