@@ -102,7 +102,7 @@ function hashDecisions(decisions: readonly string[]): number {
  * previous thread is released again later (a lower estimate of the steps with two or more runnable threads,
  * which PCT counts).
  */
-function choiceSteps(decisions: readonly string[]): number {
+export function choiceSteps(decisions: readonly string[]): number {
   const thread = (d: string) => (d.startsWith('#') ? d.slice(0, d.indexOf(' ')) : d);
   let n = 0;
   for (let i = 1; i < decisions.length; i++) if (thread(decisions[i]!) !== thread(decisions[i - 1]!)) n++;

@@ -14,18 +14,28 @@ export interface CheckTrace extends Counterexample {
   readonly profile: string;
   /** The vendor driver file the check loaded (absolute path), or null for the samples. */
   readonly driver: string | null;
+  /** With the samples: the sample parents the kernel loaded (all of them when absent). */
+  readonly parents?: readonly string[];
   readonly scheduler: SchedulerKind;
   readonly seed: number;
 }
 
-/** The trace of a failed check's counterexample. */
-export function traceOf(result: CheckResult, driver: string | null): CheckTrace | null {
+/**
+ * The trace of a failed check's counterexample; `parents` names the sample parents of a check of the
+ * samples (`--parents`), `driver` the driver file of a check of a driver.
+ */
+export function traceOf(
+  result: CheckResult,
+  driver: string | null,
+  parents?: readonly string[],
+): CheckTrace | null {
   if (!result.counterexample) return null;
   return {
     format: TRACE_FORMAT,
     system: result.system,
     profile: result.profile,
     driver,
+    ...(driver === null && parents ? { parents } : {}),
     scheduler: result.scheduler,
     seed: result.seed,
     ...result.counterexample,
@@ -48,5 +58,7 @@ export function parseTrace(text: string): CheckTrace | string {
   }
   if (typeof t.profile !== 'string') return 'field "profile" must be a string';
   if (t.driver !== null && typeof t.driver !== 'string') return 'field "driver" must be a path or null';
+  if (t.parents !== undefined && !(Array.isArray(t.parents) && t.parents.every((p) => typeof p === 'string')))
+    return 'field "parents" must be an array of sample names';
   return t as CheckTrace;
 }

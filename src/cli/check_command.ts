@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
 import { checkPaths } from '../check/check_paths.ts';
 import type { CheckResult, SchedulerKind } from '../check/check_result.ts';
-import { type CheckSystem, driverSystem, sampleSystem } from '../check/check_system.ts';
+import { type CheckSystem, driverSystem, SAMPLES, sampleSystem } from '../check/check_system.ts';
 import { junitReport } from '../check/reporters/junit_report.ts';
 import { textReport } from '../check/reporters/text_report.ts';
 import { runCheck } from '../check/run_check.ts';
@@ -23,6 +23,7 @@ function positive(name: string, value: string): number {
 interface CheckFlags {
   profile?: string;
   driver?: string;
+  parents?: string;
   scheduler: SchedulerKind;
   depth: string;
   bound: string;
@@ -39,13 +40,28 @@ interface CheckFlags {
   trace: string;
 }
 
-/** The system a check explores: a driver file's, or the samples of a profile. */
-async function systemOf(flags: CheckFlags): Promise<{ system: CheckSystem; driver: string | null }> {
+/** The sample parents `--parents` names (all of them without it). */
+function sampleParentsOf(flags: CheckFlags): readonly string[] | undefined {
+  if (flags.parents === undefined) return undefined;
+  if (flags.driver) throw new UsageError('--parents chooses among the samples; it does not go with --driver');
+  const names = flags.parents.split(',').map((n) => n.trim());
+  for (const n of names) {
+    if (!(SAMPLES as readonly string[]).includes(n))
+      throw new UsageError(`--parents: unknown sample '${n}' (known: ${SAMPLES.join(', ')})`);
+  }
+  return [...new Set(names)];
+}
+
+/** The system a check explores: a driver file's, or the samples of a profile (all, or `--parents`). */
+async function systemOf(
+  flags: CheckFlags,
+): Promise<{ system: CheckSystem; driver: string | null; parents?: readonly string[] }> {
   const profile = flags.profile === undefined ? undefined : findProfile(flags.profile);
   if (flags.profile !== undefined && !profile) {
     throw new UsageError(`unknown profile '${flags.profile}' (known: ${Object.keys(PROFILES).join(', ')})`);
   }
-  if (!flags.driver) return { system: sampleSystem(profile), driver: null };
+  const parents = sampleParentsOf(flags);
+  if (!flags.driver) return { system: sampleSystem(profile, parents), driver: null, parents };
   const loaded = await loadDriverFile(flags.driver);
   if (typeof loaded === 'string') throw new UsageError(loaded);
   if (profile && profile.base !== loaded.driver.kernel) {
@@ -83,6 +99,7 @@ export function registerCheckCommand(
       '--driver <file>',
       'check your own vendor driver (a file whose default export is defineVendorDriver({...}))',
     )
+    .option('--parents <list>', 'only these samples as parents, e.g. mtty,mbochs (default: all three)')
     .addOption(
       new Option('--scheduler <kind>', 'who orders the steps')
         .choices(['random', 'uniform', 'pct', 'exhaustive'])
@@ -108,7 +125,7 @@ export function registerCheckCommand(
     .option('--output <file>', 'write the report to FILE instead of stdout')
     .option('--trace <file>', 'where to write a counterexample trace', 'mdevspec-counterexample.json')
     .action(async (flags: CheckFlags) => {
-      const { system, driver } = await systemOf(flags);
+      const { system, driver, parents } = await systemOf(flags);
       const runs = positive('--runs', flags.runs);
       const seed = flags.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(flags.seed);
       if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer (got '${flags.seed}')`);
@@ -131,7 +148,7 @@ export function registerCheckCommand(
       const result: CheckResult = paths?.failures.length
         ? { ...checked, paths, verdict: 'fail' }
         : { ...checked, paths };
-      const trace = traceOf(result, driver);
+      const trace = traceOf(result, driver, parents);
       if (trace) await writeFile(flags.trace, `${JSON.stringify(trace, null, 2)}\n`);
       const report =
         flags.reporter === 'json'

@@ -6,6 +6,7 @@ import { findProfile, PROFILES, type Profile } from '../profile/profiles.ts';
 import { registerCheckCommand } from './check_command.ts';
 import { registerDiagramCommand } from './diagram_command.ts';
 import { registerPathsCommand } from './paths_command.ts';
+import { registerRacesCommand } from './races_command.ts';
 import { registerReplayCommand } from './replay_command.ts';
 import { runCommand } from './run_command.ts';
 import { UsageError } from './usage_error.ts';
@@ -82,6 +83,9 @@ export async function main(
     code = c;
   });
   registerReplayCommand(program, out, (c) => {
+    code = c;
+  });
+  registerRacesCommand(program, out, (c) => {
     code = c;
   });
   registerDiagramCommand(program, out, err);

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { driverSystem, sampleSystem } from '../check/check_system.ts';
+import { driverSystem, SAMPLES, sampleSystem } from '../check/check_system.ts';
 import { formatCounterexample } from '../check/format_counterexample.ts';
 import { replayTrace } from '../check/replay_trace.ts';
 import { parseTrace } from '../check/trace_file.ts';
@@ -33,7 +33,9 @@ export function registerReplayCommand(
       if (typeof trace === 'string') throw new UsageError(`${file}: ${trace}`);
       const profile = findProfile(trace.profile);
       if (!profile) throw new UsageError(`${file}: unknown profile '${trace.profile}'`);
-      let system = sampleSystem(profile);
+      const unknown = trace.parents?.find((p) => !(SAMPLES as readonly string[]).includes(p));
+      if (unknown) throw new UsageError(`${file}: unknown sample parent '${unknown}'`);
+      let system = sampleSystem(profile, trace.parents);
       if (trace.driver) {
         const loaded = await loadDriverFile(trace.driver);
         if (typeof loaded === 'string') throw new UsageError(loaded);

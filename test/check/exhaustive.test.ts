@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SpecOp } from '../../machines/atomic_rules.ts';
+import { DRIVER_WITNESSES } from '../../properties/catalogue/driver_witnesses.ts';
 import { INVARIANTS } from '../../properties/invariants/index.ts';
 import type { TraceProgram } from '../../src/check/check_result.ts';
 import { driverSystem, sampleSystem } from '../../src/check/check_system.ts';
@@ -13,7 +14,6 @@ import { loadDriverFile } from '../../src/driver/load_driver_file.ts';
  * a program within a stated bound (the search is exhausted, no violation outside the known issues).
  */
 const U1 = '5a1e0000-0000-4000-8000-0000000000a1';
-const U2 = '5a1e0000-0000-4000-8000-0000000000a2';
 const cmd = (op: SpecOp) => ({ op, concurrent: false });
 const create = (parent: string, type: string, data: string) => cmd({ op: 'create', parent, type, data });
 const program = (prefix: SpecOp[], ...branches: SpecOp[][]): TraceProgram => ({
@@ -21,69 +21,25 @@ const program = (prefix: SpecOp[], ...branches: SpecOp[][]): TraceProgram => ({
   branches: branches.map((b) => b.map(cmd)),
 });
 
-const FAULTY: ReadonlyArray<{ file: string; program: TraceProgram; caughtBy: string[] }> = [
-  {
-    file: 'mtty-racy-ports',
-    program: program([], [create('mtty', 'mtty-1', U1).op], [create('mtty', 'mtty-1', U2).op]),
-    caughtBy: ['instance-accounting', 'linearizable'],
-  },
-  {
-    file: 'mtty-free-in-remove',
-    program: program(
-      [create('mtty', 'mtty-1', U1).op, { op: 'open', holder: '', uuid: U1 }],
-      [{ op: 'remove', uuid: U1 }],
-      [{ op: 'available', parent: 'mtty', type: 'mtty-1' }],
-    ),
-    caughtBy: ['create-before-open'],
-  },
-  {
-    file: 'mbochs-create-without-reserve',
-    program: program(
-      [create('mbochs', 'mbochs-small', U1).op],
-      [{ op: 'available', parent: 'mbochs', type: 'mbochs-small' }],
-      [{ op: 'available', parent: 'mbochs', type: 'mbochs-medium' }],
-    ),
-    caughtBy: ['instance-accounting', 'linearizable'],
-  },
-  {
-    file: 'mtty-unlocked-list',
-    program: program(
-      [create('mtty', 'mtty-1', U1).op],
-      [{ op: 'available', parent: 'mtty', type: 'mtty-2' }],
-      [{ op: 'remove', uuid: U1 }],
-    ),
-    caughtBy: ['use-after-free'],
-  },
-  {
-    file: 'mtty-release-per-fd',
-    program: program(
-      [
-        create('mtty', 'mtty-1', U1).op,
-        { op: 'open', holder: '', uuid: U1 },
-        { op: 'vfio', holder: '0', call: 'dev' },
-        { op: 'vfio', holder: '0', call: 'closedev' },
-      ],
-      [{ op: 'vfio', holder: '0', call: 'cfg' }],
-      [{ op: 'available', parent: 'mtty', type: 'mtty-1' }],
-    ),
-    caughtBy: ['use-after-free', 'create-before-open'],
-  },
-];
-
 describe('the exhaustive scheduler', () => {
-  it.each(FAULTY)('finds $file in a small parallel program', async ({ file, program: p, caughtBy }) => {
-    const loaded = await loadDriverFile(`examples/buggy-drivers/${file}.ts`);
-    if (typeof loaded === 'string') throw new Error(loaded);
-    const system = driverSystem(loaded.driver);
-    const r = await exploreCase(
-      system,
-      p,
-      { invariants: INVARIANTS, deviceSpec: new DeviceSpec(system.profile.base) },
-      500,
-    );
-    expect(r.failure, `${file}: ${r.interleavings} interleavings explored`).not.toBeNull();
-    expect(r.failure!.violations.filter((v) => !v.known).some((v) => caughtBy.includes(v.check))).toBe(true);
-  });
+  it.each(DRIVER_WITNESSES)(
+    'finds $file in a small parallel program',
+    async ({ file, program: p, caughtBy }) => {
+      const loaded = await loadDriverFile(`examples/buggy-drivers/${file}.ts`);
+      if (typeof loaded === 'string') throw new Error(loaded);
+      const system = driverSystem(loaded.driver);
+      const r = await exploreCase(
+        system,
+        p,
+        { invariants: INVARIANTS, deviceSpec: new DeviceSpec(system.profile.base) },
+        500,
+      );
+      expect(r.failure, `${file}: ${r.interleavings} interleavings explored`).not.toBeNull();
+      expect(r.failure!.violations.filter((v) => !v.known).some((v) => caughtBy.includes(v.check))).toBe(
+        true,
+      );
+    },
+  );
 
   it('proves the samples correct for "remove a device while another holder opens and closes it", within 300 interleavings', async () => {
     const system = sampleSystem();
