@@ -183,6 +183,18 @@ export const KNOWN_ISSUES: readonly KnownIssue[] = [
     },
   },
   {
+    id: 'C-11',
+    title: 'mtty never refuses a create: once its 24 ports are used, available_instances goes negative',
+    source:
+      'kernel-semantics.md §5 C-11 (fixed by 97d0a6874478 "vfio/mtty: Enforce available_instances", v5.14)',
+    established: 'catalogue of fixed bugs',
+    present: (p) => p.base === 'v4.10',
+    explains: (v, run) =>
+      run.profile.base === 'v4.10' &&
+      v.check === 'instance-accounting' &&
+      v.message.endsWith('the parent never refuses a create'),
+  },
+  {
     id: 'C-13',
     title: 'the vendor open/release run for every device fd, not the first open and last close',
     source:

@@ -4,6 +4,7 @@ import { c4GlobalDuplicates } from './c4_global_duplicates.ts';
 import { c7AbortChildRemoval } from './c7_abort_child_removal.ts';
 import { c9CreateDuringUnregister } from './c9_create_during_unregister.ts';
 import { c10UnlockedListWalk } from './c10_unlocked_list_walk.ts';
+import { c11MttyOvercommit } from './c11_mtty_overcommit.ts';
 import { c12RacyMbochsAccounting } from './c12_racy_mbochs_accounting.ts';
 import { c13PerFdOpenRelease } from './c13_per_fd_open_release.ts';
 import type { CatalogueEntry } from './catalogue_entry.ts';
@@ -18,6 +19,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   c7AbortChildRemoval,
   c9CreateDuringUnregister,
   c10UnlockedListWalk,
+  c11MttyOvercommit,
   c12RacyMbochsAccounting,
   c13PerFdOpenRelease,
   k1RemoveDuringCreate,
@@ -33,8 +35,6 @@ export const NOT_CHECKED: Readonly<Record<string, string>> = {
   'C-6': 'a duplicate parent registration needs a driver that registers one device twice; no sample does',
   'C-8':
     'the EBUSY masking needs a vendor remove that refuses; the samples never refuse (test/kernel covers it with a test driver)',
-  'C-11':
-    'mtty 4.10 over-committing its 24 ports needs 13 two-port devices, beyond the bounds of an exhaustive program',
   'C-14': 'needs fault injection into dev_set_name, which the model does not do',
   'C-15':
     'a GVT driver that forgets vfio_unregister_group_dev; not among the samples (the teardown-once invariant would catch it)',

@@ -62,3 +62,8 @@ export function parseTrace(text: string): CheckTrace | string {
     return 'field "parents" must be an array of sample names';
   return t as CheckTrace;
 }
+
+/** Where the Mermaid sequence diagram of a trace goes: beside it, `.mmd` for `.json`. */
+export function sequencePath(tracePath: string): string {
+  return `${tracePath.replace(/\.json$/, '')}.mmd`;
+}

@@ -3,10 +3,11 @@ import { type Command, Option } from 'commander';
 import { checkPaths } from '../check/check_paths.ts';
 import type { CheckResult, SchedulerKind } from '../check/check_result.ts';
 import { type CheckSystem, driverSystem, SAMPLES, sampleSystem } from '../check/check_system.ts';
+import { counterexampleSequence } from '../check/counterexample_sequence.ts';
 import { junitReport } from '../check/reporters/junit_report.ts';
 import { textReport } from '../check/reporters/text_report.ts';
 import { runCheck } from '../check/run_check.ts';
-import { traceOf } from '../check/trace_file.ts';
+import { sequencePath, traceOf } from '../check/trace_file.ts';
 import { loadDriverFile } from '../driver/load_driver_file.ts';
 import { findProfile, PROFILES } from '../profile/profiles.ts';
 import { checkProgress } from './check_progress.ts';
@@ -149,12 +150,15 @@ export function registerCheckCommand(
         ? { ...checked, paths, verdict: 'fail' }
         : { ...checked, paths };
       const trace = traceOf(result, driver, parents);
-      if (trace) await writeFile(flags.trace, `${JSON.stringify(trace, null, 2)}\n`);
+      if (trace) {
+        await writeFile(flags.trace, `${JSON.stringify(trace, null, 2)}\n`);
+        await writeFile(sequencePath(flags.trace), `${counterexampleSequence(trace)}\n`);
+      }
       const report =
         flags.reporter === 'json'
           ? JSON.stringify(result, null, 2)
           : flags.reporter === 'junit'
-            ? junitReport(result)
+            ? junitReport(result, system.setup)
             : textReport(result, system.setup, trace ? flags.trace : null);
       if (flags.output) {
         await writeFile(flags.output, `${report}\n`);

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { driverSystem, SAMPLES, sampleSystem } from '../check/check_system.ts';
+import { counterexampleSequence } from '../check/counterexample_sequence.ts';
 import { formatCounterexample } from '../check/format_counterexample.ts';
 import { replayTrace } from '../check/replay_trace.ts';
 import { parseTrace } from '../check/trace_file.ts';
@@ -22,7 +23,11 @@ export function registerReplayCommand(
     .command('replay')
     .description('re-run a counterexample trace written by `mdevspec check`, with exactly its interleaving')
     .argument('<trace.json>', 'trace file')
-    .action(async (file: string) => {
+    .option(
+      '--mermaid',
+      'print the replayed interleaving as a Mermaid sequence diagram instead of a step list',
+    )
+    .action(async (file: string, flags: { mermaid?: boolean }) => {
       let text: string;
       try {
         text = await readFile(file, 'utf8');
@@ -47,20 +52,18 @@ export function registerReplayCommand(
         setCode(1);
         return;
       }
-      out(
-        formatCounterexample(
-          {
-            commands: trace.commands,
-            decisions: replay.outcome.decisions,
-            ops: replay.outcome.ops,
-            violations: replay.outcome.violations,
-          },
-          system.setup,
-        ),
-      );
-      if (replay.reproduced)
-        out(`\nReproduced exactly: ${trace.decisions.length} decisions, the same results and violations.`);
-      else out(`\nNOT reproduced:\n  ${replay.differences.join('\n  ')}`);
+      const replayed = {
+        commands: trace.commands,
+        decisions: replay.outcome.decisions,
+        ops: replay.outcome.ops,
+        violations: replay.outcome.violations,
+      };
+      out(flags.mermaid ? counterexampleSequence(replayed) : formatCounterexample(replayed, system.setup));
+      const verdict = replay.reproduced
+        ? `Reproduced exactly: ${trace.decisions.length} decisions, the same results and violations.`
+        : `NOT reproduced:\n  ${replay.differences.join('\n  ')}`;
+      // After a diagram the verdict is a Mermaid comment, so the output stays one diagram.
+      out(flags.mermaid ? verdict.replace(/^/gm, '%% ') : `\n${verdict}`);
       setCode(replay.reproduced ? 0 : 1);
     });
 }

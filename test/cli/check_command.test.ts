@@ -51,6 +51,14 @@ describe('mdevspec check', () => {
     const replay = await mdevspec('replay', trace);
     expect(replay.code).toBe(0);
     expect(replay.out).toContain('Reproduced exactly');
+    // The counterexample is also drawn: a Mermaid sequence diagram beside the trace, and from replay.
+    expect(r.out).toContain(`Sequence diagram (Mermaid) in ${join(dir, 'cx.mmd')}`);
+    expect(readFileSync(join(dir, 'cx.mmd'), 'utf8')).toMatch(
+      /^sequenceDiagram\n {2}participant T\d+ as op 0: /,
+    );
+    const drawn = await mdevspec('replay', trace, '--mermaid');
+    expect(drawn.code).toBe(0);
+    expect(drawn.out).toMatch(/^sequenceDiagram\n[\s\S]*\n%% Reproduced exactly/);
     // An edited interleaving no longer fits the run: the replay says so instead of passing silently.
     const edited = JSON.parse(readFileSync(trace, 'utf8'));
     edited.decisions = edited.decisions.slice().reverse();
@@ -93,6 +101,10 @@ describe('mdevspec check', () => {
     const xml = readFileSync(junit, 'utf8');
     expect(xml).toMatch(/<testsuites name="mdevspec check" tests="\d+" failures="1"/);
     expect(xml).toMatch(/<testcase classname="mdevspec.check" name="create-before-open"><failure message=/);
+    // The failure carries the whole step list, so a CI dashboard shows what happened.
+    expect(xml).toMatch(
+      /<failure message="[^"]*">[^<]*Counterexample: \d+ command\(s\)[^<]*Interleaving \(who ran/,
+    );
   });
 
   it('runs PCT and reports its guarantee', async () => {

@@ -1,5 +1,7 @@
+import type { SpecOp } from '../../../machines/atomic_rules.ts';
 import { knownIssue } from '../../../properties/known_issues.ts';
 import type { CheckResult } from '../check_result.ts';
+import { formatCounterexample } from '../format_counterexample.ts';
 
 const xmlEscape = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -7,9 +9,11 @@ const xmlEscape = (s: string): string =>
 /**
  * The JUnit XML report of a check, for CI dashboards: one test case per invariant, for linearizability,
  * for the device monitor and for the kernel's own bug detectors; a failure carries the counterexample's
- * violations of that check; each known issue met is a skipped case naming its source.
+ * violations of that check and the counterexample's step list (`setup` is the system's setup, for it);
+ * each known issue met is a skipped case naming its source.
  */
-export function junitReport(r: CheckResult): string {
+export function junitReport(r: CheckResult, setup: readonly SpecOp[]): string {
+  const steps = r.counterexample ? `\n\n${formatCounterexample(r.counterexample, setup)}` : '';
   const violations = (r.counterexample?.violations ?? []).filter((v) => !v.known);
   const cases: string[] = [];
   const checks = [
@@ -29,7 +33,7 @@ export function junitReport(r: CheckResult): string {
     const mine = violations.filter((v) => c.match(v.kind, v.check));
     if (mine.length) failures++;
     const failure = mine.length
-      ? `<failure message="${xmlEscape(mine[0]!.message.split('\n')[0]!)}">${xmlEscape(mine.map((v) => v.message).join('\n\n'))}</failure>`
+      ? `<failure message="${xmlEscape(mine[0]!.message.split('\n')[0]!)}">${xmlEscape(mine.map((v) => v.message).join('\n\n') + steps)}</failure>`
       : '';
     cases.push(`    <testcase classname="mdevspec.check" name="${xmlEscape(c.name)}">${failure}</testcase>`);
   }

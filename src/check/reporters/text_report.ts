@@ -2,6 +2,7 @@ import type { SpecOp } from '../../../machines/atomic_rules.ts';
 import { knownIssue } from '../../../properties/known_issues.ts';
 import type { CheckResult } from '../check_result.ts';
 import { formatCounterexample } from '../format_counterexample.ts';
+import { sequencePath } from '../trace_file.ts';
 
 /** The text report of a check: what ran, what was checked, the known issues met, and the verdict. */
 export function textReport(r: CheckResult, setup: readonly SpecOp[], tracePath: string | null): string {
@@ -58,8 +59,10 @@ export function textReport(r: CheckResult, setup: readonly SpecOp[], tracePath: 
       );
     }
     lines.push(formatCounterexample(r.counterexample, setup));
-    if (tracePath)
+    if (tracePath) {
       lines.push(`\nTrace written to ${tracePath}: replay it with \`npx mdevspec replay ${tracePath}\``);
+      lines.push(`Sequence diagram (Mermaid) in ${sequencePath(tracePath)}`);
+    }
   }
   lines.push('');
   lines.push(
