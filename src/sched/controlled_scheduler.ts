@@ -176,8 +176,12 @@ export class ControlledScheduler implements Scheduler, FcScheduler, RunScheduler
       await this.settle();
       if (settled) return watched;
       if (!this.releaseOne()) {
+        // Before calling it a deadlock, let long chains of unscheduled promises (a user's own lock, say)
+        // finish: one turn of the event loop, then look again.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         await this.settle();
         if (settled) return watched;
+        if (this.releaseOne()) continue;
         throw new Error('waitFor: nothing can run any more but the awaited operation has not finished');
       }
     }
