@@ -11,6 +11,7 @@
  * real-kernel recordings ("Module unload", "remove while a device fd is open" in oracle/README.md).
  * Pure functions over plain data: no I/O, and nothing from the implementation in src/.
  */
+import type { ErrnoName } from './errno.ts';
 
 /** The kernel profile. */
 export type SpecProfile = 'v4.10' | 'v6.1';
@@ -39,22 +40,8 @@ export interface SpecParentConfig {
   readonly removedIoctl410: SpecErrno;
 }
 
-/** The errnos the rules return (x86-64 numbers). */
-export const ERRNO = {
-  ENOENT: 2,
-  EBADF: 9,
-  EAGAIN: 11,
-  ENOMEM: 12,
-  EBUSY: 16,
-  EEXIST: 17,
-  ENODEV: 19,
-  EINVAL: 22,
-  ENOSPC: 28,
-  EUSERS: 87,
-} as const;
-
-/** An errno name the rules can return. */
-export type SpecErrno = keyof typeof ERRNO;
+/** An errno name the rules can return (machines/errno.ts). */
+export type SpecErrno = ErrnoName;
 
 /** Where a failing operation failed: the sysfs `open` or `write`, or the VFIO `group` or `dev` step. */
 export type SpecStage = 'open' | 'write' | 'group' | 'dev';

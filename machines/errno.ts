@@ -1,9 +1,10 @@
 /**
- * The errno values the spec machines name in their transition `meta` and guard params
- * (include/uapi/asm-generic/errno-base.h and errno.h, x86/generic numbering).
+ * The errno values the spec names: in the machines' transition `meta` and guard params, and in the results
+ * of the atomic rules (include/uapi/asm-generic/errno-base.h and errno.h, x86/generic numbering).
  */
 export const ERRNO = {
   EPERM: 1,
+  ENOENT: 2,
   EBADF: 9,
   EAGAIN: 11,
   ENOMEM: 12,

@@ -1,6 +1,6 @@
 import { moduleDeps, type SpecParentConfig, sampleParents } from './atomic_rules.ts';
+import type { ErrnoName } from './errno.ts';
 import type { KernelProfile } from './profile.ts';
-import type { SystemErrno } from './system_meta.ts';
 
 /** A parent driver of the composition as the user names it: a sample module and its load parameters. */
 export interface SystemParentSpec {
@@ -35,7 +35,7 @@ export interface SystemParent {
   /** The pool size with the load parameters applied (ports, instances or MB). */
   readonly pool: number;
   /** The errno of a create that does not fit (null: the driver never refuses, 4.10 mtty). */
-  readonly exhaustion: SystemErrno | null;
+  readonly exhaustion: ErrnoName | null;
   /** 4.10: an open device fd also pins the driver's own module (mdpy, mbochs). */
   readonly pinsSelfAt410: boolean;
 }

@@ -1,19 +1,14 @@
-import type { ErrnoName } from './errno.ts';
 import type { TransitionMeta } from './meta.ts';
-
-/** The errnos the system machine's transitions name: those of errno.ts and ENOENT (2), a path that does not exist. */
-export type SystemErrno = ErrnoName | 'ENOENT';
 
 /** Where a user operation failed: the sysfs `open` or `write`, or the VFIO holder's `group` or `dev` step. */
 export type SystemStage = 'open' | 'write' | 'group' | 'dev';
 
 /**
- * The meta of a system machine transition: {@link TransitionMeta} (with ENOENT among the errnos), plus what a
+ * The meta of a system machine transition: {@link TransitionMeta}, plus what a
  * test needs to know about the user operation the event stands for: the stage of a refusal, that the
  * call sleeps (`blocks`), and that it lets a sleeping call return (`completes`).
  */
-export interface SystemTransitionMeta extends Omit<TransitionMeta, 'errno'> {
-  readonly errno?: SystemErrno;
+export interface SystemTransitionMeta extends TransitionMeta {
   /** Where the operation failed (with `errno`). */
   readonly stage?: SystemStage;
   /** The operation's system call sleeps: the step reports it blocked. */

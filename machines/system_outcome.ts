@@ -1,10 +1,11 @@
+import type { ErrnoName } from './errno.ts';
 import type { SystemEvent } from './system.ts';
-import type { SystemErrno, SystemStage, SystemTransitionMeta } from './system_meta.ts';
+import type { SystemStage, SystemTransitionMeta } from './system_meta.ts';
 
 /** What the user operation behind a system event returns: a value, an errno (and where), or "blocked". */
 export type SystemResult =
   | { readonly kind: 'ok'; readonly ret: number }
-  | { readonly kind: 'errno'; readonly errno: SystemErrno; readonly stage?: SystemStage }
+  | { readonly kind: 'errno'; readonly errno: ErrnoName; readonly stage?: SystemStage }
   | { readonly kind: 'blocked' };
 
 /** The outcome of one step: the operation's result, and the slots whose sleeping `remove` returned during it. */

@@ -83,36 +83,10 @@ export const createInFlight: OverlapWindow = {
       // The group exists (and can be attached) before the device joins it: GET_DEVICE_FD finds no device.
       const device = state.devices[op.uuid];
       if (device && !state.holders[op.holder]) {
-        const held = {
-          uuid: op.uuid,
-          gen: device.gen,
-          container: true,
-          group: true,
-          attached: true,
-          iommu: true,
-          devFds: 0,
-        };
-        out.push({
-          result: errno('ENODEV', 'dev'),
-          state: { ...state, holders: { ...state.holders, [op.holder]: held } },
-          window: this.name,
-        });
+        out.push(ctx.openWithoutDevice(op.uuid, op.holder, device.gen, this.name));
       }
       if (legacy && !state.holders[op.holder] && ctx.createsOf(op.uuid).some(failedAfterReservation)) {
-        const held = {
-          uuid: op.uuid,
-          gen: 0,
-          container: true,
-          group: true,
-          attached: true,
-          iommu: true,
-          devFds: 0,
-        };
-        out.push({
-          result: errno('ENODEV', 'dev'),
-          state: { ...state, holders: { ...state.holders, [op.holder]: held } },
-          window: this.name,
-        });
+        out.push(ctx.openWithoutDevice(op.uuid, op.holder, 0, this.name));
       }
     }
     if (op.op === 'vfio' && op.call === 'dev') {

@@ -24,20 +24,7 @@ export const deviceGoing: OverlapWindow = {
       if (!ctx.removing(op.uuid) && !ctx.unloading(ctx.parentOf(op.uuid))) return [];
       const noGroup = ctx.asIfAbsent(op.uuid, this.name);
       out.push(noGroup, { ...noGroup, result: errno('ENODEV', 'group') });
-      const held = {
-        uuid: op.uuid,
-        gen: state.devices[op.uuid]?.gen ?? 0,
-        container: true,
-        group: true,
-        attached: true,
-        iommu: true,
-        devFds: 0,
-      };
-      out.push({
-        result: errno('ENODEV', 'dev'),
-        state: { ...state, holders: { ...state.holders, [op.holder]: held } },
-        window: this.name,
-      });
+      out.push(ctx.openWithoutDevice(op.uuid, op.holder, state.devices[op.uuid]?.gen ?? 0, this.name));
       if (Object.values(state.holders).some((h) => h.uuid === op.uuid && h.group))
         out.push({ ...noGroup, result: errno('EBUSY', 'group') });
     }

@@ -60,6 +60,19 @@ export class OverlapContext {
     return { result, state: this.state, window };
   }
 
+  /**
+   * An `open` that attached its group and set the IOMMU but whose GET_DEVICE_FD found no device (`gen`: the
+   * device generation it met): ENODEV at `dev`, and the holder keeps its container and group fds.
+   */
+  openWithoutDevice(uuid: string, holder: string, gen: number, window: string): OverlapOutcome {
+    const held = { uuid, gen, container: true, group: true, attached: true, iommu: true, devFds: 0 };
+    return {
+      result: errno('ENODEV', 'dev'),
+      state: { ...this.state, holders: { ...this.state.holders, [holder]: held } },
+      window,
+    };
+  }
+
   /** The atomic step as if device `uuid` were not there (yet, or any more); the devices stay as they are. */
   asIfAbsent(uuid: string, window: string): OverlapOutcome {
     const { [uuid]: _hidden, ...devices } = this.state.devices;

@@ -76,6 +76,11 @@ function system(
 /** The sample parents there are. */
 export const SAMPLES = ['mtty', 'mdpy', 'mbochs'] as const;
 
+/** The first of `names` that is not a sample parent, if any. */
+export function unknownSample(names: readonly string[]): string | undefined {
+  return names.find((n) => !(SAMPLES as readonly string[]).includes(n));
+}
+
 /**
  * The default system: the mtty, mdpy and mbochs samples of `profile` (v6.1 unless given), or only the
  * samples named in `only`.

@@ -2,7 +2,13 @@ import { writeFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
 import { checkPaths } from '../check/check_paths.ts';
 import type { CheckResult, SchedulerKind } from '../check/check_result.ts';
-import { type CheckSystem, driverSystem, SAMPLES, sampleSystem } from '../check/check_system.ts';
+import {
+  type CheckSystem,
+  driverSystem,
+  SAMPLES,
+  sampleSystem,
+  unknownSample,
+} from '../check/check_system.ts';
 import { counterexampleSequence } from '../check/counterexample_sequence.ts';
 import { junitReport } from '../check/reporters/junit_report.ts';
 import { textReport } from '../check/reporters/text_report.ts';
@@ -46,10 +52,8 @@ function sampleParentsOf(flags: CheckFlags): readonly string[] | undefined {
   if (flags.parents === undefined) return undefined;
   if (flags.driver) throw new UsageError('--parents chooses among the samples; it does not go with --driver');
   const names = flags.parents.split(',').map((n) => n.trim());
-  for (const n of names) {
-    if (!(SAMPLES as readonly string[]).includes(n))
-      throw new UsageError(`--parents: unknown sample '${n}' (known: ${SAMPLES.join(', ')})`);
-  }
+  const unknown = unknownSample(names);
+  if (unknown) throw new UsageError(`--parents: unknown sample '${unknown}' (known: ${SAMPLES.join(', ')})`);
   return [...new Set(names)];
 }
 

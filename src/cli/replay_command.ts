@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { driverSystem, SAMPLES, sampleSystem } from '../check/check_system.ts';
+import { driverSystem, sampleSystem, unknownSample } from '../check/check_system.ts';
 import { counterexampleSequence } from '../check/counterexample_sequence.ts';
 import { formatCounterexample } from '../check/format_counterexample.ts';
 import { replayTrace } from '../check/replay_trace.ts';
@@ -38,7 +38,7 @@ export function registerReplayCommand(
       if (typeof trace === 'string') throw new UsageError(`${file}: ${trace}`);
       const profile = findProfile(trace.profile);
       if (!profile) throw new UsageError(`${file}: unknown profile '${trace.profile}'`);
-      const unknown = trace.parents?.find((p) => !(SAMPLES as readonly string[]).includes(p));
+      const unknown = trace.parents && unknownSample(trace.parents);
       if (unknown) throw new UsageError(`${file}: unknown sample parent '${unknown}'`);
       let system = sampleSystem(profile, trace.parents);
       if (trace.driver) {

@@ -6,7 +6,8 @@
  * - 6.1 (`kernel: 'v6.1'`): an {@link MdevDriver} (`probe`, `remove`, optional `getAvailable`) registered
  *   with {@link registerSample61}, whose probe allocates a {@link VfioDevice} with {@link VfioDeviceOps}
  *   (`init`, `release`, `openDevice`, `closeDevice`, `read`, `write`, `ioctl`) through
- *   {@link probeEmulated}; see `src/samples/mtty_v6_1.ts`.
+ *   {@link probeEmulated}; see `src/samples/mtty_v6_1.ts`. A variant of the mtty sample need only replace
+ *   what differs: {@link mttyV61Module} takes its port accounting ({@link MttyPorts}) and its `remove`.
  * - 4.10 (`kernel: 'v4.10'`): an {@link MdevParentOps} table (`create`, `remove`, `open`, `release`,
  *   `read`, `write`, `ioctl`, type groups) registered with {@link registerSample410}; see
  *   `src/samples/mtty_v4_10.ts`.
@@ -37,6 +38,14 @@ export type { MdevDevice } from '../mdev/mdev_device.ts';
 export type { MdevDriver, MdevParentOps, MdevTypeGroup } from '../mdev/mdev_driver_ops.ts';
 export type { MdevType } from '../mdev/mdev_type.ts';
 export type { ModuleDef, ModuleParams } from '../module/module.ts';
+export {
+  MTTY_MAX_PORTS,
+  type MttyPorts,
+  MttyState,
+  type MttyVariant,
+  mttyAtomicPorts,
+  mttyV61Module,
+} from '../samples/mtty_v6_1.ts';
 export { EmulatedPci, emulatedPciOps, type PciBackedState } from '../samples/pci_emulation.ts';
 export { ResourcePool } from '../samples/resource_pool.ts';
 export {

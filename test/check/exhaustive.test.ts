@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { SpecOp } from '../../machines/atomic_rules.ts';
+import { program, U1 } from '../../properties/catalogue/catalogue_entry.ts';
 import { DRIVER_WITNESSES } from '../../properties/catalogue/driver_witnesses.ts';
 import { INVARIANTS } from '../../properties/invariants/index.ts';
-import type { TraceProgram } from '../../src/check/check_result.ts';
 import { driverSystem, sampleSystem } from '../../src/check/check_system.ts';
 import { DeviceSpec } from '../../src/check/device_monitor.ts';
 import { exploreCase } from '../../src/check/explore_case.ts';
@@ -13,13 +12,15 @@ import { loadDriverFile } from '../../src/driver/load_driver_file.ts';
  * state cache. It finds each faulty driver in a small parallel program, and proves the samples correct for
  * a program within a stated bound (the search is exhausted, no violation outside the known issues).
  */
-const U1 = '5a1e0000-0000-4000-8000-0000000000a1';
-const cmd = (op: SpecOp) => ({ op, concurrent: false });
-const create = (parent: string, type: string, data: string) => cmd({ op: 'create', parent, type, data });
-const program = (prefix: SpecOp[], ...branches: SpecOp[][]): TraceProgram => ({
-  prefix: prefix.map(cmd),
-  branches: branches.map((b) => b.map(cmd)),
-});
+/** A device removed while another holder opens and closes it. */
+const REMOVE_WHILE_OPEN_CLOSE = program(
+  [{ op: 'create', parent: 'mtty', type: 'mtty-1', data: U1 }],
+  [{ op: 'remove', uuid: U1 }],
+  [
+    { op: 'open', holder: '', uuid: U1 },
+    { op: 'close', holder: '0' },
+  ],
+);
 
 describe('the exhaustive scheduler', () => {
   it.each(DRIVER_WITNESSES)(
@@ -43,17 +44,9 @@ describe('the exhaustive scheduler', () => {
 
   it('proves the samples correct for "remove a device while another holder opens and closes it", within 300 interleavings', async () => {
     const system = sampleSystem();
-    const p = program(
-      [create('mtty', 'mtty-1', U1).op],
-      [{ op: 'remove', uuid: U1 }],
-      [
-        { op: 'open', holder: '', uuid: U1 },
-        { op: 'close', holder: '0' },
-      ],
-    );
     const r = await exploreCase(
       system,
-      p,
+      REMOVE_WHILE_OPEN_CLOSE,
       { invariants: INVARIANTS, deviceSpec: new DeviceSpec('v6.1') },
       300,
     );
@@ -66,17 +59,9 @@ describe('the exhaustive scheduler', () => {
   });
 
   it('reports a search cut at its bound as not exhausted', async () => {
-    const p = program(
-      [create('mtty', 'mtty-1', U1).op],
-      [{ op: 'remove', uuid: U1 }],
-      [
-        { op: 'open', holder: '', uuid: U1 },
-        { op: 'close', holder: '0' },
-      ],
-    );
     const r = await exploreCase(
       sampleSystem(),
-      p,
+      REMOVE_WHILE_OPEN_CLOSE,
       { invariants: INVARIANTS, deviceSpec: new DeviceSpec('v6.1') },
       10,
     );
