@@ -1,9 +1,9 @@
 import { type Actor, type AnyStateNode, type AnyTransitionDefinition, createActor } from 'xstate';
-import { acceptsEvent } from '../../machines/accepts.ts';
 import { createMdevDeviceMachine, type MdevDeviceMachine } from '../../machines/mdev_device.ts';
 import { fromTraceRecord } from '../../machines/mdev_device_events.ts';
 import type { KernelProfile } from '../../machines/profile.ts';
 import type { TraceEvent } from '../kernel/trace.ts';
+import { acceptsEvent } from '../spec_tools/accepts.ts';
 
 /** Every transition of a machine, in definition order (eventless ones included). */
 function allTransitions(node: AnyStateNode, out: AnyTransitionDefinition[] = []): AnyTransitionDefinition[] {

@@ -2,8 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { KERNEL_PROFILES, type KernelProfile } from '../../machines/profile.ts';
-import { MACHINE_REGISTRY, type MachineEntry } from '../../machines/registry.ts';
 import { DIAGRAM_FORMATS, type DiagramFormat, renderDiagrams } from '../diagram/diagram_set.ts';
+import { MACHINE_REGISTRY, type MachineEntry } from '../spec_tools/registry.ts';
 import { UsageError } from './usage_error.ts';
 
 /** `--profile`: one profile or `both`. */

@@ -2,7 +2,6 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
 import { type SpecParentConfig, sampleParents } from '../../machines/atomic_rules.ts';
 import { KERNEL_PROFILES, type KernelProfile } from '../../machines/profile.ts';
-import { MACHINE_REGISTRY } from '../../machines/registry.ts';
 import type { SystemParentSpec } from '../../machines/system_config.ts';
 import { loadDriverFile } from '../driver/load_driver_file.ts';
 import type { VendorDriver } from '../driver/vendor_driver.ts';
@@ -14,6 +13,7 @@ import { formatSteps } from '../paths/formats/steps_format.ts';
 import { formatVitest, outputDir } from '../paths/formats/vitest_format.ts';
 import { generatePaths, MACHINE_ALIASES, toSuite } from '../paths/generate.ts';
 import { COVERAGE_GOALS, type CoverageGoal } from '../paths/goals/goal.ts';
+import { MACHINE_REGISTRY } from '../spec_tools/registry.ts';
 import { UsageError } from './usage_error.ts';
 
 /** The output formats of `mdevspec paths`. */

@@ -5,8 +5,8 @@ import {
   isWithin,
   type MachineGraph,
   transitionKey,
-} from '../../machines/machine_graph.ts';
-import type { ProfileOnly } from '../../machines/profile_diff.ts';
+} from '../spec_tools/machine_graph.ts';
+import type { ProfileOnly } from '../spec_tools/profile_diff.ts';
 import { type TransitionLabel, transitionLabel } from './transition_label.ts';
 
 /** What a rendering is of: the machine's profile and what only that profile has (marked). */

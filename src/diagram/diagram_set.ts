@@ -1,7 +1,7 @@
-import { machineGraph } from '../../machines/machine_graph.ts';
 import { KERNEL_PROFILES, type KernelProfile } from '../../machines/profile.ts';
-import { describeDiff, diffProfiles, type ProfileOnly } from '../../machines/profile_diff.ts';
-import type { MachineEntry } from '../../machines/registry.ts';
+import { machineGraph } from '../spec_tools/machine_graph.ts';
+import { describeDiff, diffProfiles, type ProfileOnly } from '../spec_tools/profile_diff.ts';
+import type { MachineEntry } from '../spec_tools/registry.ts';
 import { svgIdPrefix } from './diagram_ids.ts';
 import { renderDot } from './dot.ts';
 import { legendDot } from './legend.ts';

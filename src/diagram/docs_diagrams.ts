@@ -1,5 +1,5 @@
 import { KERNEL_PROFILES } from '../../machines/profile.ts';
-import { MACHINE_REGISTRY } from '../../machines/registry.ts';
+import { MACHINE_REGISTRY } from '../spec_tools/registry.ts';
 import { DIAGRAM_FORMATS, type DiagramOutput, renderDiagrams } from './diagram_set.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { type GraphState, isWithin, type MachineGraph } from '../../machines/machine_graph.ts';
+import { type GraphState, isWithin, type MachineGraph } from '../spec_tools/machine_graph.ts';
 import { DIAGRAM_COLOURS, type ProfileColours, profileColours } from './colours.ts';
 import { anyStateId, initialId, stateId } from './diagram_ids.ts';
 import {

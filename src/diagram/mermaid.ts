@@ -1,4 +1,4 @@
-import type { GraphState, MachineGraph } from '../../machines/machine_graph.ts';
+import type { GraphState, MachineGraph } from '../spec_tools/machine_graph.ts';
 import { profileColours } from './colours.ts';
 import { anyStateId, stateId } from './diagram_ids.ts';
 import { type DiagramModel, diagramModel, type ProfileHighlight } from './diagram_model.ts';

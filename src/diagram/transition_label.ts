@@ -1,4 +1,4 @@
-import type { GraphTransition } from '../../machines/machine_graph.ts';
+import type { GraphTransition } from '../spec_tools/machine_graph.ts';
 
 /** The three parts of a transition's label: trigger and guard, then the outcome. */
 export interface TransitionLabel {

@@ -1,5 +1,6 @@
 import type { Tristate, VfioBuild } from '../kernel/build_config.ts';
 import { mdevModule } from '../mdev/mdev_module.ts';
+import { vfioMdevModule } from '../mdev/vfio_mdev.ts';
 import type { Profile } from '../profile/profiles.ts';
 import { mbochsV410Module } from '../samples/mbochs_v4_10.ts';
 import { mbochsV61Module } from '../samples/mbochs_v6_1.ts';
@@ -9,7 +10,6 @@ import { mttyV410Module } from '../samples/mtty_v4_10.ts';
 import { mttyV61Module } from '../samples/mtty_v6_1.ts';
 import { noiommuFixtureModule } from '../samples/noiommu_fixture.ts';
 import { vfioIommuSpaprTceModule, vfioIommuType1Module } from '../vfio/iommu_modules.ts';
-import { vfioMdevModule } from '../vfio/vfio_mdev.ts';
 import { vfioModule } from '../vfio/vfio_module.ts';
 import type { AvailableModule } from './loader.ts';
 import type { ModuleDef } from './module.ts';

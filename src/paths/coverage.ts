@@ -1,5 +1,5 @@
 import type { AnyMachineSnapshot, AnyStateNode } from 'xstate';
-import { formatGuard } from '../../machines/format_label.ts';
+import { formatGuard } from '../spec_tools/format_label.ts';
 import type { EdgePath } from './cover.ts';
 import type { CoverageGoal } from './goals/goal.ts';
 import { indexPairs } from './goals/pairs_goal.ts';

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MACHINE_REGISTRY } from '../../machines/registry.ts';
 import { registerDiagramCommand } from '../../src/cli/diagram_command.ts';
 import { UsageError } from '../../src/cli/usage_error.ts';
+import { MACHINE_REGISTRY } from '../../src/spec_tools/registry.ts';
 
 /** Runs `mdevspec <args>` with only the diagram command registered; collects what it prints. */
 async function mdevspec(...args: string[]) {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { graphStates } from '../../machines/machine_graph.ts';
 import { KERNEL_PROFILES } from '../../machines/profile.ts';
-import { findMachine, MACHINE_REGISTRY, type MachineEntry } from '../../machines/registry.ts';
 import { DIAGRAM_COLOURS } from '../../src/diagram/colours.ts';
 import { stateId, svgIdPrefix } from '../../src/diagram/diagram_ids.ts';
 import { renderDot } from '../../src/diagram/dot.ts';
 import { inlineSvg, renderSvg } from '../../src/diagram/svg.ts';
+import { graphStates } from '../../src/spec_tools/machine_graph.ts';
+import { findMachine, MACHINE_REGISTRY, type MachineEntry } from '../../src/spec_tools/registry.ts';
 import { profileGraph } from './profile_graph.ts';
 import { SLOTS_ENTRY } from './slots_machine.ts';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { graphStates } from '../../machines/machine_graph.ts';
 import { KERNEL_PROFILES, type KernelProfile } from '../../machines/profile.ts';
-import { findMachine, MACHINE_REGISTRY, type MachineEntry } from '../../machines/registry.ts';
 import { anyStateId, stateId } from '../../src/diagram/diagram_ids.ts';
 import { mermaidText, renderMermaid } from '../../src/diagram/mermaid.ts';
 import { transitionLabelText } from '../../src/diagram/transition_label.ts';
+import { graphStates } from '../../src/spec_tools/machine_graph.ts';
+import { findMachine, MACHINE_REGISTRY, type MachineEntry } from '../../src/spec_tools/registry.ts';
 import { mermaidProblems } from './mermaid_syntax.ts';
 import { profileGraph } from './profile_graph.ts';
 import { SLOTS_ENTRY } from './slots_machine.ts';

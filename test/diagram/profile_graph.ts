@@ -1,7 +1,7 @@
-import { type MachineGraph, machineGraph } from '../../machines/machine_graph.ts';
 import { KERNEL_PROFILES, type KernelProfile } from '../../machines/profile.ts';
-import { diffProfiles, type ProfileOnly } from '../../machines/profile_diff.ts';
-import type { MachineEntry } from '../../machines/registry.ts';
+import { type MachineGraph, machineGraph } from '../../src/spec_tools/machine_graph.ts';
+import { diffProfiles, type ProfileOnly } from '../../src/spec_tools/profile_diff.ts';
+import type { MachineEntry } from '../../src/spec_tools/registry.ts';
 
 /** A registry machine's graph at `profile` and what only that profile has (as `mdevspec diagram` marks it). */
 export function profileGraph(

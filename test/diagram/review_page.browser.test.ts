@@ -2,11 +2,11 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { graphStates, machineGraph } from '../../machines/machine_graph.ts';
 import { KERNEL_PROFILES } from '../../machines/profile.ts';
-import { MACHINE_REGISTRY } from '../../machines/registry.ts';
 import { stateId, svgIdPrefix } from '../../src/diagram/diagram_ids.ts';
 import { DOCS_DIAGRAMS } from '../../src/diagram/docs_diagrams.ts';
+import { graphStates, machineGraph } from '../../src/spec_tools/machine_graph.ts';
+import { MACHINE_REGISTRY } from '../../src/spec_tools/registry.ts';
 import { decodePng, distinctColours } from './png.ts';
 
 /** Debian's chromium package (CI's `.ci/run` installs it). */

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { machineGraph } from '../../machines/machine_graph.ts';
 import { KERNEL_PROFILES } from '../../machines/profile.ts';
-import { describeDiff, diffProfiles } from '../../machines/profile_diff.ts';
-import { MACHINE_REGISTRY } from '../../machines/registry.ts';
 import { profileColours } from '../../src/diagram/colours.ts';
 import { renderDiagrams } from '../../src/diagram/diagram_set.ts';
 import { renderReviewPage } from '../../src/diagram/review_page.ts';
+import { machineGraph } from '../../src/spec_tools/machine_graph.ts';
+import { describeDiff, diffProfiles } from '../../src/spec_tools/profile_diff.ts';
+import { MACHINE_REGISTRY } from '../../src/spec_tools/registry.ts';
 import { SLOTS_ENTRY } from './slots_machine.ts';
 
 /** The HTML between `<section … id="id">` and its `</section>`. */

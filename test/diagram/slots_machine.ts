@@ -1,5 +1,5 @@
 import { and, assign, not, setup } from 'xstate';
-import type { MachineEntry } from '../../machines/registry.ts';
+import type { MachineEntry } from '../../src/spec_tools/registry.ts';
 
 const slotsSetup = setup({
   types: {

@@ -1,5 +1,5 @@
 import { type AnyStateMachine, type AnyTransitionDefinition, createActor, type EventObject } from 'xstate';
-import { acceptsEvent } from '../../machines/accepts.ts';
+import { acceptsEvent } from '../../src/spec_tools/accepts.ts';
 
 /** One step of a run: the event and the transitions XState took for it (eventless ones included). */
 export interface Step {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ERRNO, type ErrnoName } from '../../machines/errno.ts';
-import { machineGraph } from '../../machines/machine_graph.ts';
 import { KERNEL_PROFILES, type KernelProfile } from '../../machines/profile.ts';
-import { MACHINE_REGISTRY } from '../../machines/registry.ts';
 import { SAMPLE_PARENTS, type SampleVendor } from '../../machines/type_accounting.ts';
+import { machineGraph } from '../../src/spec_tools/machine_graph.ts';
+import { MACHINE_REGISTRY } from '../../src/spec_tools/registry.ts';
 
 /** One expected refusal: where it is defined, its trigger and guard, its errno, and its source. */
 interface Row {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { machineGraph } from '../../machines/machine_graph.ts';
-import { describeDiff, diffProfiles } from '../../machines/profile_diff.ts';
-import { findMachine } from '../../machines/registry.ts';
+import { machineGraph } from '../../src/spec_tools/machine_graph.ts';
+import { describeDiff, diffProfiles } from '../../src/spec_tools/profile_diff.ts';
+import { findMachine } from '../../src/spec_tools/registry.ts';
 
 /**
  * The differences between the v4.10 and the v6.1 machine of every spec machine, as computed from the two

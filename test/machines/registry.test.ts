@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { graphStates, machineGraph } from '../../machines/machine_graph.ts';
 import { KERNEL_PROFILES } from '../../machines/profile.ts';
-import { findMachine, MACHINE_REGISTRY } from '../../machines/registry.ts';
+import { graphStates, machineGraph } from '../../src/spec_tools/machine_graph.ts';
+import { findMachine, MACHINE_REGISTRY } from '../../src/spec_tools/registry.ts';
 
 const MACHINES_DIR = new URL('../../machines/', import.meta.url);
 

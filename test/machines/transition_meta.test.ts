@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AnyStateMachine, AnyStateNode, AnyTransitionDefinition } from 'xstate';
-import { formatGuard } from '../../machines/format_label.ts';
 import { KERNEL_PROFILES } from '../../machines/profile.ts';
-import { MACHINE_REGISTRY } from '../../machines/registry.ts';
+import { formatGuard } from '../../src/spec_tools/format_label.ts';
+import { MACHINE_REGISTRY } from '../../src/spec_tools/registry.ts';
 
 /**
  * Events that report a vendor callback the kernel ran: a machine accepts them without a change and

@@ -1,10 +1,10 @@
 import { getAdjacencyMap } from '@xstate/graph';
 import { describe, expect, it } from 'vitest';
 import { type AnyMachineSnapshot, type EventObject, transition } from 'xstate';
-import { acceptsEvent } from '../../machines/accepts.ts';
 import { type GenerateOptions, generatePaths, pathModelFor, toSuite } from '../../src/paths/generate.ts';
 import type { CoverageGoal } from '../../src/paths/goals/goal.ts';
 import type { PathModel } from '../../src/paths/path_model.ts';
+import { acceptsEvent } from '../../src/spec_tools/accepts.ts';
 
 /**
  * Coverage checked independently of the generator: the reachable states and transitions are counted

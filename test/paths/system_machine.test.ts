@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { AnyStateNode } from 'xstate';
-import { machineGraph } from '../../machines/machine_graph.ts';
 import type { KernelProfile } from '../../machines/profile.ts';
 import { createSystemMachine } from '../../machines/system.ts';
 import { resolveSystemConfig, type SystemConfig, type SystemSlot } from '../../machines/system_config.ts';
@@ -13,6 +12,7 @@ import {
 import { explore } from '../../src/paths/explore.ts';
 import { generatePaths, pathModelFor } from '../../src/paths/generate.ts';
 import { indexTransitions } from '../../src/paths/transition_ids.ts';
+import { machineGraph } from '../../src/spec_tools/machine_graph.ts';
 
 const PROFILES: readonly KernelProfile[] = ['v6.1', 'v4.10'];
 /** Two slots each of mdpy (one instance) and mbochs (8 MB): both pools run out. */

@@ -4,9 +4,9 @@ import { ERRNO } from '../../../machines/errno.ts';
 import type { VendorCallback } from '../../../machines/mdev_device_events.ts';
 import { COMPLETE_PARENT_REGISTRATION } from '../../../machines/parent.ts';
 import type { KernelProfile } from '../../../machines/profile.ts';
-import { findMachine } from '../../../machines/registry.ts';
 import { SAMPLE_PARENTS, type SampleVendor } from '../../../machines/type_accounting.ts';
 import { VFIO_IOMMU_TYPE } from '../../../machines/vfio_attachment.ts';
+import { findMachine } from '../../spec_tools/registry.ts';
 import type { PathModel } from '../path_model.ts';
 
 /** How far counters of the registry machines may grow (children, fds, groups). */

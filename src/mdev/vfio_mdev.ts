@@ -1,11 +1,11 @@
 import { EINVAL, ENODEV } from '../kernel/errno.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import type { Task } from '../kernel/task.ts';
-import type { MdevBusDriver } from '../mdev/mdev_bus_driver.ts';
-import type { MdevDevice } from '../mdev/mdev_device.ts';
-import type { MdevParentOps } from '../mdev/mdev_driver_ops.ts';
 import type { ModuleDef } from '../module/module.ts';
-import type { VfioDevice, VfioDeviceOps } from './vfio_device.ts';
+import type { VfioDevice, VfioDeviceOps } from '../vfio/vfio_device.ts';
+import type { MdevBusDriver } from './mdev_bus_driver.ts';
+import type { MdevDevice } from './mdev_device.ts';
+import type { MdevParentOps } from './mdev_driver_ops.ts';
 
 /**
  * vfio_mdev.ko (4.x `CONFIG_VFIO_MDEV_DEVICE`, kernel-semantics.md §1.7): the mdev bus driver that makes

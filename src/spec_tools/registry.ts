@@ -1,11 +1,15 @@
 import type { AnyStateMachine } from 'xstate';
-import { createIommuBackendMachine } from './iommu_backend.ts';
-import { createMdevDeviceMachine } from './mdev_device.ts';
-import { createParentMachine } from './parent.ts';
-import type { KernelProfile } from './profile.ts';
-import { createSystemMachine } from './system.ts';
-import { createTypeAccountingMachine, SAMPLE_VENDORS, type SampleVendor } from './type_accounting.ts';
-import { createVfioAttachmentMachine } from './vfio_attachment.ts';
+import { createIommuBackendMachine } from '../../machines/iommu_backend.ts';
+import { createMdevDeviceMachine } from '../../machines/mdev_device.ts';
+import { createParentMachine } from '../../machines/parent.ts';
+import type { KernelProfile } from '../../machines/profile.ts';
+import { createSystemMachine } from '../../machines/system.ts';
+import {
+  createTypeAccountingMachine,
+  SAMPLE_VENDORS,
+  type SampleVendor,
+} from '../../machines/type_accounting.ts';
+import { createVfioAttachmentMachine } from '../../machines/vfio_attachment.ts';
 
 /** One spec machine as tools list and render it. */
 export interface MachineEntry {
