@@ -5,7 +5,7 @@ import { RwSemaphore } from '../kernel/rwsem.ts';
 import type { Task } from '../kernel/task.ts';
 import type { IommuData, VfioIommuDriverOps } from './iommu_driver.ts';
 import { VFIO_API_VERSION } from './uapi.ts';
-import type { VfioGroup } from './vfio_group.ts';
+import type { VfioGroup } from './group.ts';
 
 /**
  * `struct vfio_container`: what `/dev/vfio/vfio` opens. Groups attach to it with SET_CONTAINER; SET_IOMMU

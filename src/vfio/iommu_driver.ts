@@ -1,6 +1,6 @@
 import type { IommuGroup } from '../iommu/iommu_group.ts';
 import type { Task } from '../kernel/task.ts';
-import type { VfioGroupType } from './vfio_group.ts';
+import type { VfioGroupType } from './group.ts';
 
 /** Opaque per-container state of an IOMMU backend (`iommu_data`). */
 export interface IommuData {

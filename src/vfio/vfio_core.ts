@@ -11,7 +11,7 @@ import type { Task } from '../kernel/task.ts';
 import { Containers, type VfioContainer } from './container.ts';
 import { VFIO_GROUP_FLAGS_CONTAINER_SET, VFIO_GROUP_FLAGS_VIABLE, type VfioGroupStatus } from './uapi.ts';
 import { VfioDevice, type VfioDeviceOps } from './vfio_device.ts';
-import { VfioGroup, type VfioGroupType } from './vfio_group.ts';
+import { VfioGroup, type VfioGroupType } from './group.ts';
 
 /** The process-side state of an open device fd. */
 interface DeviceFile {

@@ -2,7 +2,7 @@ import type { Device } from '../base/device.ts';
 import type { Completion } from '../kernel/completion.ts';
 import type { Mutex } from '../kernel/mutex.ts';
 import type { Task } from '../kernel/task.ts';
-import type { VfioGroup } from './vfio_group.ts';
+import type { VfioGroup } from './group.ts';
 
 /**
  * `struct vfio_device_ops` (6.1): the vendor's device callbacks. `init` runs in `vfio_alloc_device` (where
