@@ -3,9 +3,9 @@ import { EBADF, EINVAL, ENODEV, EPERM } from '../kernel/errno.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import { RwSemaphore } from '../kernel/rwsem.ts';
 import type { Task } from '../kernel/task.ts';
+import type { VfioGroup } from './group.ts';
 import type { IommuData, VfioIommuDriverOps } from './iommu_driver.ts';
 import { VFIO_API_VERSION } from './uapi.ts';
-import type { VfioGroup } from './group.ts';
 
 /**
  * `struct vfio_container`: what `/dev/vfio/vfio` opens. Groups attach to it with SET_CONTAINER; SET_IOMMU
