@@ -1,5 +1,5 @@
 import { createGroups } from '../base/attribute_group.ts';
-import { Bus } from '../base/bus.ts';
+import type { Bus } from '../base/bus.ts';
 import type { Device } from '../base/device.ts';
 import type { KernfsNode } from '../fs/kernfs.ts';
 import { EAGAIN, EBUSY, EEXIST, EINVAL, ENODEV, EUSERS } from '../kernel/errno.ts';
@@ -7,8 +7,8 @@ import type { Kernel } from '../kernel/kernel.ts';
 import { Mutex } from '../kernel/mutex.ts';
 import { RwSemaphore } from '../kernel/rwsem.ts';
 import type { Task } from '../kernel/task.ts';
-import type { MdevBusDriver } from './mdev_bus_driver.ts';
 import { MdevDevice } from './mdev_device.ts';
+import { MdevDrivers } from './mdev_driver.ts';
 import type { MdevDriver, MdevParentOps } from './mdev_driver_ops.ts';
 import { MdevParent } from './mdev_parent.ts';
 import { MdevSysfs } from './mdev_sysfs.ts';
@@ -23,8 +23,8 @@ export interface MdevTypeSpec {
 }
 
 /**
- * The mdev core (drivers/vfio/mdev/mdev_core.c + mdev_driver.c) while mdev.ko is loaded: the mdev bus, the
- * global device list and its lock, parent registration and unregistration, and the create and remove
+ * The mdev core (drivers/vfio/mdev/mdev_core.c) while mdev.ko is loaded: the mdev bus (through
+ * `MdevDrivers`, the twin of mdev_driver.c), the global device list and its lock, parent registration and unregistration, and the create and remove
  * sequences, with the lock placement and step order of the profile (kernel-semantics.md §1.5–1.6, §2.3–2.5).
  */
 export class MdevCore {
@@ -39,17 +39,12 @@ export class MdevCore {
   readonly parentListLock: Mutex;
   /** `/sys/class/mdev_bus` (the compat class). */
   readonly compatDir: KernfsNode;
-  private readonly busDrivers = new Map<MdevDriver, MdevBusDriver>();
+  /** The mdev bus and its drivers (mdev_driver.c). */
+  readonly drivers: MdevDrivers;
 
   constructor(private readonly k: Kernel) {
-    const legacyBus = k.profile.switches.driverInterface === 'parent_ops';
-    this.bus = new Bus(k.kernfs, 'mdev', {
-      probe: (task, dev, drv) => this.busProbe(task, dev as MdevDevice, drv as MdevBusDriver),
-      remove: (task, dev, drv) => this.busRemove(task, dev as MdevDevice, drv as MdevBusDriver),
-      // 4.10: the bus has no match(), so every mdev driver (vfio_mdev) binds at device_register.
-      // 6.1: mdev_match() returns 0; binding happens only through device_driver_attach() in create.
-      match: () => legacyBus,
-    });
+    this.drivers = new MdevDrivers(k, () => this.allDevices());
+    this.bus = this.drivers.bus;
     this.sysfs = new MdevSysfs(k, this);
     this.mdevListLock = new Mutex(k.rt, 'mdev_list_lock');
     this.parentListLock = new Mutex(k.rt, 'parent_list_lock');
@@ -60,52 +55,6 @@ export class MdevCore {
   shutdown(): void {
     this.k.kernfs.unlink(this.bus.dir);
     this.k.kernfs.unlink(this.compatDir);
-  }
-
-  // ---------------------------------------------------------------- drivers (bus side)
-
-  /** `mdev_register_driver()` (6.1): -EINVAL without `device_api`; then `driver_register`. */
-  registerDriver(drv: MdevDriver): number {
-    if (!drv.deviceApi) return -EINVAL;
-    const busDriver: MdevBusDriver = {
-      name: drv.name,
-      bus: this.bus,
-      owner: drv.owner,
-      devGroups: (dev) => drv.devGroups(dev as MdevDevice),
-      probe: (task, mdev) => this.k.vendorCall(task, 'probe', drv.owner, mdev, () => drv.probe(task, mdev)),
-      remove: async (task, mdev) => {
-        await this.k.vendorCall(task, 'remove', drv.owner, mdev, async () => {
-          await drv.remove(task, mdev);
-          return 0;
-        });
-      },
-    };
-    const ret = this.k.core.driverRegister(busDriver);
-    if (ret === 0) this.busDrivers.set(drv, busDriver);
-    return ret;
-  }
-
-  /** `mdev_unregister_driver()`. */
-  unregisterDriver(drv: MdevDriver): void {
-    const busDriver = this.busDrivers.get(drv);
-    if (busDriver) this.k.core.driverUnregister(busDriver);
-    this.busDrivers.delete(drv);
-  }
-
-  /** Registers a bus driver as is (4.10's vfio_mdev); binds the unbound devices it matches (`driver_attach`). */
-  async registerBusDriver(task: Task, drv: MdevBusDriver): Promise<number> {
-    const ret = this.k.core.driverRegister(drv);
-    if (ret) return ret;
-    for (const m of this.allDevices()) {
-      if (!m.driver && m.registered) await this.k.core.deviceDriverAttach(task, drv, m);
-    }
-    return 0;
-  }
-
-  /** `mdev_unregister_driver()` for a bus driver: unbinds its devices, then unregisters it. */
-  async unregisterBusDriver(task: Task, drv: MdevBusDriver): Promise<void> {
-    for (const m of this.allDevices()) if (m.driver === drv) await this.k.core.deviceReleaseDriver(task, m);
-    this.k.core.driverUnregister(drv);
   }
 
   // ---------------------------------------------------------------- 6.1 parent registration
@@ -354,7 +303,7 @@ export class MdevCore {
       return ret;
     }
     mdev.removeNode = mdev.nodes.groups.find((n) => n.name === 'remove') ?? null;
-    const busDriver = parent.driver ? this.busDrivers.get(parent.driver) : undefined;
+    const busDriver = parent.driver ? this.drivers.busDriverOf(parent.driver) : undefined;
     ret = busDriver ? await this.k.core.deviceDriverAttach(task, busDriver, mdev) : -ENODEV;
     if (!ret) ret = this.sysfs.createDeviceFiles(mdev);
     if (ret) {
@@ -515,38 +464,6 @@ export class MdevCore {
     mdev.type.kobjRefs--;
     mdev.released = true;
     if (this.k.trace.on) this.k.trace.emit(task.id, 'mdev.release', { uuid: mdev.uuid, dev: mdev.serial });
-  }
-
-  // ---------------------------------------------------------------- bus
-
-  /**
-   * The mdev bus probe: 4.10 (`mdev_driver.c`) first gives the device its own IOMMU group
-   * (`mdev_attach_iommu`), then calls the driver's probe (vfio_mdev); 6.1 calls the vendor probe directly
-   * (the vendor registers its VFIO device, which allocates the group).
-   */
-  private async busProbe(task: Task, mdev: MdevDevice, drv: MdevBusDriver): Promise<number> {
-    if (this.k.profile.switches.driverInterface === 'parent_ops') {
-      const group = this.k.iommu.alloc();
-      this.k.iommu.addDevice(group, mdev, drv.name);
-      this.k.iommu.put(group);
-      this.k.klog.devInfo(drv.name, mdev.uuid, `MDEV: group_id = ${group.id}`);
-      const ret = await drv.probe(task, mdev);
-      if (ret) this.detachIommu(mdev, drv);
-      return ret;
-    }
-    return drv.probe(task, mdev);
-  }
-
-  /** The mdev bus remove: the driver's remove (may block), then (4.10) `mdev_detach_iommu`. */
-  private async busRemove(task: Task, mdev: MdevDevice, drv: MdevBusDriver): Promise<void> {
-    await drv.remove(task, mdev);
-    if (this.k.profile.switches.driverInterface === 'parent_ops') this.detachIommu(mdev, drv);
-  }
-
-  private detachIommu(mdev: MdevDevice, drv: MdevBusDriver): void {
-    for (const g of this.k.iommu.live.values()) {
-      if (g.devices.includes(mdev)) this.k.iommu.removeDevice(g, mdev, drv.name);
-    }
   }
 
   // ---------------------------------------------------------------- helpers

@@ -69,10 +69,10 @@ export function vfioMdevModule(): ModuleDef {
           if (vdev) await k.vfioRequired().unregisterGroupDev(t, vdev);
         },
       };
-      return mdevCore.registerBusDriver(task, driver);
+      return mdevCore.drivers.registerBusDriver(task, driver);
     },
     async exit(k, task) {
-      if (driver) await k.mdev?.unregisterBusDriver(task, driver);
+      if (driver) await k.mdev?.drivers.unregisterBusDriver(task, driver);
       driver = null;
     },
   };

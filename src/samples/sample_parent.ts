@@ -27,18 +27,18 @@ export async function registerSample61(
   types: readonly MdevTypeSpec[],
 ): Promise<Sample61Parent | number> {
   const mdev = k.mdevRequired();
-  let ret = mdev.registerDriver(driver);
+  let ret = mdev.drivers.register(driver);
   if (ret) return ret;
   const dev = await registerClassDevice(k, task, className, className);
   if (typeof dev === 'number') {
-    mdev.unregisterDriver(driver);
+    mdev.drivers.unregister(driver);
     return dev;
   }
   const parent = await mdev.registerParent(task, dev, driver, types);
   if (typeof parent === 'number') {
     ret = parent;
     await unregisterClassDevice(k, task, dev);
-    mdev.unregisterDriver(driver);
+    mdev.drivers.unregister(driver);
     return ret;
   }
   return { dev, parent };
@@ -54,7 +54,7 @@ export async function unregisterSample61(
   const mdev = k.mdevRequired();
   await mdev.unregisterParent(task, s.parent);
   await unregisterClassDevice(k, task, s.dev);
-  mdev.unregisterDriver(driver);
+  mdev.drivers.unregister(driver);
 }
 
 /**
