@@ -13,7 +13,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SpecOp } from '../machines/atomic_rules.ts';
+import type { SpecOp } from '../machines/atomic_state.ts';
 import { INVARIANTS } from '../properties/invariants/index.ts';
 import type { TraceProgram } from '../src/check/check_result.ts';
 import { sampleSystem } from '../src/check/check_system.ts';

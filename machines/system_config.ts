@@ -1,4 +1,5 @@
-import { moduleDeps, type SpecParentConfig, sampleParents } from './atomic_rules.ts';
+import { moduleDeps, sampleParents } from './atomic_parents.ts';
+import type { SpecParentConfig } from './atomic_state.ts';
 import type { ErrnoName } from './errno.ts';
 import type { KernelProfile } from './profile.ts';
 

@@ -1,4 +1,4 @@
-import type { SpecParentConfig, SpecState } from '../machines/atomic_rules.ts';
+import type { SpecParentConfig, SpecState } from '../machines/atomic_state.ts';
 import type { RecordedOp } from '../src/check/history.ts';
 import type { Kernel } from '../src/kernel/kernel.ts';
 import type { TraceEvent } from '../src/kernel/trace.ts';

@@ -1,4 +1,4 @@
-import type { SpecErrno, SpecOp, SpecResult, SpecStage } from '../machines/atomic_rules.ts';
+import type { SpecErrno, SpecOp, SpecResult, SpecStage } from '../machines/atomic_state.ts';
 import type { MdevSystem } from '../src/api/system.ts';
 import type { VfioUser } from '../src/api/vfio_user.ts';
 import { errnoName } from '../src/kernel/errno.ts';

@@ -1,4 +1,5 @@
-import { parsesAsUuid, poolSize, removeValue } from '../atomic_rules.ts';
+import { parsesAsUuid, removeValue } from '../atomic_input.ts';
+import { poolSize } from '../atomic_parents.ts';
 import { errno, failedAfterReservation, type OverlapOutcome, type OverlapWindow } from './overlap.ts';
 
 /**

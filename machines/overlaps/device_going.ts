@@ -1,4 +1,4 @@
-import { parsesAsUuid } from '../atomic_rules.ts';
+import { parsesAsUuid } from '../atomic_input.ts';
 import { errno, type OverlapOutcome, type OverlapWindow } from './overlap.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { removeValue } from '../atomic_rules.ts';
+import { removeValue } from '../atomic_input.ts';
 import { errno, type OverlapWindow } from './overlap.ts';
 
 /**

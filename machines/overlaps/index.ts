@@ -1,4 +1,4 @@
-import type { SpecOp, SpecState } from '../atomic_rules.ts';
+import type { SpecOp, SpecState } from '../atomic_state.ts';
 import { createInFlight } from './create_in_flight.ts';
 import { deviceGoing } from './device_going.ts';
 import { fileBeingRemoved } from './file_being_removed.ts';

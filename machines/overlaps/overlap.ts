@@ -1,12 +1,6 @@
-import {
-  parsesAsUuid,
-  type SpecKnownIssue,
-  type SpecOp,
-  type SpecProfile,
-  type SpecResult,
-  type SpecState,
-  specStep,
-} from '../atomic_rules.ts';
+import { parsesAsUuid } from '../atomic_input.ts';
+import { specStep } from '../atomic_rules.ts';
+import type { SpecKnownIssue, SpecOp, SpecProfile, SpecResult, SpecState } from '../atomic_state.ts';
 
 /** An operation that overlapped the one being explained, with the result it returned (null: still blocked). */
 export interface Overlapping {

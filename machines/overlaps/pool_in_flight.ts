@@ -1,4 +1,5 @@
-import { parentTypes, parsesAsUuid, poolSize } from '../atomic_rules.ts';
+import { parsesAsUuid } from '../atomic_input.ts';
+import { parentTypes, poolSize } from '../atomic_parents.ts';
 import { failedAfterReservation, type OverlapWindow } from './overlap.ts';
 
 /**

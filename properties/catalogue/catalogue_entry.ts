@@ -1,4 +1,4 @@
-import type { SpecOp } from '../../machines/atomic_rules.ts';
+import type { SpecOp } from '../../machines/atomic_state.ts';
 import type { TraceProgram } from '../../src/check/check_result.ts';
 import type { Violation } from '../../src/check/violation.ts';
 import type { Profile } from '../../src/profile/profiles.ts';

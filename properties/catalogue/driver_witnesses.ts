@@ -1,4 +1,4 @@
-import type { SpecOp } from '../../machines/atomic_rules.ts';
+import type { SpecOp } from '../../machines/atomic_state.ts';
 import type { TraceProgram } from '../../src/check/check_result.ts';
 import { program, U1, U2 } from './catalogue_entry.ts';
 

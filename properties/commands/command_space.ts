@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { SpecModule, SpecOp, SpecParentConfig, SpecVfioCall } from '../../machines/atomic_rules.ts';
+import type { SpecModule, SpecOp, SpecParentConfig, SpecVfioCall } from '../../machines/atomic_state.ts';
 import { OpCommand } from './op_command.ts';
 
 /** What commands may draw from: parents and their types, a pool of UUIDs, modules to (un)load, and whether to send bad input. */

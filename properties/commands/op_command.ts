@@ -1,5 +1,5 @@
 import type { AsyncCommand } from 'fast-check';
-import type { SpecOp } from '../../machines/atomic_rules.ts';
+import type { SpecOp } from '../../machines/atomic_state.ts';
 import type { HistoryRecorder } from '../../src/check/history.ts';
 
 /**

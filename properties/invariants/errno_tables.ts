@@ -1,4 +1,4 @@
-import type { SpecErrno, SpecOp, SpecProfile, SpecVfioCall } from '../../machines/atomic_rules.ts';
+import type { SpecErrno, SpecOp, SpecProfile, SpecVfioCall } from '../../machines/atomic_state.ts';
 import type { Invariant } from '../invariant.ts';
 
 type Table = Readonly<Record<Exclude<SpecOp['op'], 'vfio'> | `vfio ${SpecVfioCall}`, readonly SpecErrno[]>>;

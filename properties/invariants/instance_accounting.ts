@@ -1,4 +1,4 @@
-import { availableInstances } from '../../machines/atomic_rules.ts';
+import { availableInstances } from '../../machines/atomic_queries.ts';
 import type { Invariant } from '../invariant.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { SpecOp } from '../../machines/atomic_rules.ts';
+import type { SpecOp } from '../../machines/atomic_state.ts';
 import type { PathsReport } from './check_paths.ts';
 import type { CaseOp } from './run_case.ts';
 import type { ShrinkReport } from './shrink_schedule.ts';

@@ -1,9 +1,5 @@
-import {
-  type SpecModule,
-  type SpecOp,
-  type SpecParentConfig,
-  sampleParents,
-} from '../../machines/atomic_rules.ts';
+import { sampleParents } from '../../machines/atomic_parents.ts';
+import type { SpecModule, SpecOp, SpecParentConfig } from '../../machines/atomic_state.ts';
 import type { CommandSpace } from '../../properties/commands/command_space.ts';
 import type { VendorDriver } from '../driver/vendor_driver.ts';
 import type { ModuleDef } from '../module/module.ts';

@@ -1,4 +1,4 @@
-import type { SpecResult } from '../../machines/atomic_rules.ts';
+import type { SpecResult } from '../../machines/atomic_state.ts';
 import { describeOp } from '../../properties/commands/op_command.ts';
 import type { HistoryOp, NonLinearizable } from './linearizability.ts';
 

@@ -1,4 +1,4 @@
-import type { SpecOp } from '../../machines/atomic_rules.ts';
+import type { SpecOp } from '../../machines/atomic_state.ts';
 import { describeOp } from '../../properties/commands/op_command.ts';
 import type { Counterexample } from './check_result.ts';
 import { describeResult } from './explain_linearizability.ts';

@@ -1,4 +1,4 @@
-import type { SpecOp, SpecResult } from '../../machines/atomic_rules.ts';
+import type { SpecOp, SpecResult } from '../../machines/atomic_state.ts';
 import type { OpDriver } from '../../properties/op_driver.ts';
 import type { Runtime } from '../kernel/runtime.ts';
 import type { Task } from '../kernel/task.ts';

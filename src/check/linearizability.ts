@@ -1,4 +1,4 @@
-import type { SpecOp, SpecResult, SpecState, SpecStep } from '../../machines/atomic_rules.ts';
+import type { SpecOp, SpecResult, SpecState, SpecStep } from '../../machines/atomic_state.ts';
 import type { OverlapOutcome, Overlapping } from '../../machines/overlaps/index.ts';
 
 /** One operation of a concurrent history: what it was, when it was invoked and returned, what it returned. */

@@ -1,10 +1,6 @@
-import {
-  initialSpecState,
-  poolSize,
-  type SpecOp,
-  type SpecState,
-  specStep,
-} from '../../machines/atomic_rules.ts';
+import { initialSpecState, poolSize } from '../../machines/atomic_parents.ts';
+import { specStep } from '../../machines/atomic_rules.ts';
+import type { SpecOp, SpecState } from '../../machines/atomic_state.ts';
 import { overlapOutcomes } from '../../machines/overlaps/index.ts';
 import type { CommandModel } from '../../properties/commands/op_command.ts';
 import type { Invariant, InvariantCheck } from '../../properties/invariant.ts';

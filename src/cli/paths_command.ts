@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
-import { type SpecParentConfig, sampleParents } from '../../machines/atomic_rules.ts';
+import { sampleParents } from '../../machines/atomic_parents.ts';
+import type { SpecParentConfig } from '../../machines/atomic_state.ts';
 import { KERNEL_PROFILES, type KernelProfile } from '../../machines/profile.ts';
 import type { SystemParentSpec } from '../../machines/system_config.ts';
 import { loadDriverFile } from '../driver/load_driver_file.ts';

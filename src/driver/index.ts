@@ -17,7 +17,8 @@
  * ({@link Mutex}) and every {@link preemptionPoint}. Per-device state that extends {@link VendorState}
  * reports a use after free or a double free as a kernel bug. Return values are 0 or a negative errno.
  */
-export { type SpecErrno, type SpecParentConfig, sampleParents } from '../../machines/atomic_rules.ts';
+export { sampleParents } from '../../machines/atomic_parents.ts';
+export type { SpecErrno, SpecParentConfig } from '../../machines/atomic_state.ts';
 export type { Device } from '../base/device.ts';
 export {
   EAGAIN,

@@ -1,4 +1,4 @@
-import type { SpecParentConfig } from '../../machines/atomic_rules.ts';
+import type { SpecParentConfig } from '../../machines/atomic_state.ts';
 import type { ModuleDef } from '../module/module.ts';
 
 /** The kernel a vendor driver is written against. */

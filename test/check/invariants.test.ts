@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { initialSpecState, type SpecState, sampleParents, specStep } from '../../machines/atomic_rules.ts';
+import { initialSpecState, sampleParents } from '../../machines/atomic_parents.ts';
+import { specStep } from '../../machines/atomic_rules.ts';
+import type { SpecState } from '../../machines/atomic_state.ts';
 import type { FinalContext, Invariant, InvariantContext } from '../../properties/invariant.ts';
 import { blocksIffFdOpen } from '../../properties/invariants/blocks_iff_fd_open.ts';
 import { createBeforeOpen } from '../../properties/invariants/create_before_open.ts';

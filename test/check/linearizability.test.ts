@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  initialSpecState,
-  type SpecOp,
-  type SpecResult,
-  type SpecState,
-  specStep,
-} from '../../machines/atomic_rules.ts';
+import { initialSpecState } from '../../machines/atomic_parents.ts';
+import { specStep } from '../../machines/atomic_rules.ts';
+import type { SpecOp, SpecResult, SpecState } from '../../machines/atomic_state.ts';
 import { overlapOutcomes } from '../../machines/overlaps/index.ts';
 import { checkLinearizable, type HistoryOp } from '../../src/check/linearizability.ts';
 

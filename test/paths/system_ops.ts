@@ -1,4 +1,4 @@
-import type { SpecOp } from '../../machines/atomic_rules.ts';
+import type { SpecOp } from '../../machines/atomic_state.ts';
 import type { SystemEvent } from '../../machines/system.ts';
 import type { SystemConfig } from '../../machines/system_config.ts';
 import { REMOVE_DATA, type SystemOutcome } from '../../machines/system_outcome.ts';

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { initialSpecState, type SpecResult, type SpecState, specStep } from '../../machines/atomic_rules.ts';
+import { initialSpecState } from '../../machines/atomic_parents.ts';
+import { specStep } from '../../machines/atomic_rules.ts';
+import type { SpecResult, SpecState } from '../../machines/atomic_state.ts';
 import type { SystemEvent } from '../../machines/system.ts';
 import { generatePaths, toSuite } from '../../src/paths/generate.ts';
 import { SYSTEM_CONFIGS } from './system_configs.ts';

@@ -1,14 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  initialSpecState,
-  type SpecOp,
-  type SpecParent,
-  type SpecState,
-  type SpecVfioCall,
-  sampleParents,
-  specStep,
-} from '../../machines/atomic_rules.ts';
+import { initialSpecState, sampleParents } from '../../machines/atomic_parents.ts';
+import { specStep } from '../../machines/atomic_rules.ts';
+import type { SpecOp, SpecParent, SpecState, SpecVfioCall } from '../../machines/atomic_state.ts';
 import { OpDriver, type StartedOp } from '../../properties/op_driver.ts';
 import { MdevSystem } from '../../src/api/system.ts';
 import { type Profile, V4_10, V6_1 } from '../../src/profile/profiles.ts';

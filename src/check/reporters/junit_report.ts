@@ -1,4 +1,4 @@
-import type { SpecOp } from '../../../machines/atomic_rules.ts';
+import type { SpecOp } from '../../../machines/atomic_state.ts';
 import { knownIssue } from '../../../properties/known_issues.ts';
 import type { CheckResult } from '../check_result.ts';
 import { formatCounterexample } from '../format_counterexample.ts';
