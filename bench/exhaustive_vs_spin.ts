@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SpecOp } from '../machines/atomic_state.ts';
 import { INVARIANTS } from '../properties/invariants/index.ts';
-import type { TraceProgram } from '../src/check/check_result.ts';
+import type { TraceProgram } from '../properties/trace_program.ts';
 import { sampleSystem } from '../src/check/check_system.ts';
 import { DeviceSpec } from '../src/check/device_monitor.ts';
 import { exploreCase } from '../src/check/explore_case.ts';

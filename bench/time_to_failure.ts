@@ -16,13 +16,14 @@ import { shows } from '../properties/catalogue/catalogue_entry.ts';
 import { DRIVER_WITNESSES } from '../properties/catalogue/driver_witnesses.ts';
 import { CATALOGUE } from '../properties/catalogue/index.ts';
 import { INVARIANTS } from '../properties/invariants/index.ts';
-import type { SchedulerKind, TraceProgram } from '../src/check/check_result.ts';
+import type { TraceProgram } from '../properties/trace_program.ts';
+import type { Violation } from '../properties/violation.ts';
+import type { SchedulerKind } from '../src/check/check_result.ts';
 import { type CheckSystem, driverSystem, sampleSystem } from '../src/check/check_system.ts';
 import { DeviceSpec } from '../src/check/device_monitor.ts';
 import { caseWork } from '../src/check/explore_case.ts';
 import { runCase } from '../src/check/run_case.ts';
 import { choiceSteps, runCheck } from '../src/check/run_check.ts';
-import type { Violation } from '../src/check/violation.ts';
 import { loadDriverFile } from '../src/driver/load_driver_file.ts';
 import { pctScheduler } from '../src/sched/arbitrary/pct_scheduler.ts';
 import { FastCheckAdapter } from '../src/sched/fast_check_adapter.ts';
@@ -90,7 +91,7 @@ async function givenProgram(
   scheduler: SchedulerKind,
   seed: number,
 ): Promise<{ found: boolean; runs: number }> {
-  const checks = { invariants: INVARIANTS, deviceSpec: new DeviceSpec(t.system.profile.base) };
+  const checks = { invariants: INVARIANTS, deviceSpec: new DeviceSpec(t.system.profile.kernel) };
   let steps = 10;
   const arb =
     scheduler === 'pct'

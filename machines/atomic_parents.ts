@@ -2,14 +2,15 @@
  * The parent drivers the atomic rules know (the samples of kernel-semantics.md §4 unless given) and the
  * module dependencies between VFIO, mdev and the parents.
  */
-import type { SpecModule, SpecParent, SpecParentConfig, SpecProfile, SpecState } from './atomic_state.ts';
+import type { SpecModule, SpecParent, SpecParentConfig, SpecState } from './atomic_state.ts';
+import type { KernelProfile } from './profile.ts';
 
 /**
  * The sample parents of kernel-semantics.md §4 at a profile: mtty (24 ports; types cost 1 and 2; 6.1 ENOSPC,
  * 4.10 never refuses), mdpy (`count` instances, default 4, one each; 6.1 counted by the core: EUSERS;
  * 4.10-era -ENOMEM) and mbochs (`count` MB, default 256; 4/16/64 MB; 6.1 ENOSPC, 4.10-era -ENOMEM).
  */
-export function sampleParents(profile: SpecProfile): Readonly<Record<string, SpecParentConfig>> {
+export function sampleParents(profile: KernelProfile): Readonly<Record<string, SpecParentConfig>> {
   const legacy = profile === 'v4.10';
   return {
     mtty: {
@@ -61,6 +62,6 @@ export function moduleDeps(module: SpecModule): readonly SpecModule[] {
 }
 
 /** The initial state: nothing loaded; the parent drivers are the samples unless given. */
-export function initialSpecState(profile: SpecProfile, parents = sampleParents(profile)): SpecState {
+export function initialSpecState(profile: KernelProfile, parents = sampleParents(profile)): SpecState {
   return { profile, modules: {}, devices: {}, holders: {}, pending: [], nextGen: 1, parents };
 }

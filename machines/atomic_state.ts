@@ -4,9 +4,7 @@
  * constructors.
  */
 import type { ErrnoName } from './errno.ts';
-
-/** The kernel profile. */
-export type SpecProfile = 'v4.10' | 'v6.1';
+import type { KernelProfile } from './profile.ts';
 
 /** The modules a user loads and unloads: VFIO's and mdev's, and parent drivers (by name). */
 export type SpecModule = 'vfio' | 'vfio_iommu_type1' | 'mdev' | 'vfio_mdev' | (string & {});
@@ -97,7 +95,7 @@ export interface SpecPending {
 
 /** The whole user-visible state. */
 export interface SpecState {
-  readonly profile: SpecProfile;
+  readonly profile: KernelProfile;
   /** Loaded modules and their parameters. */
   readonly modules: Readonly<Partial<Record<SpecModule, Readonly<Record<string, number>>>>>;
   /**

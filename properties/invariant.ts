@@ -1,7 +1,7 @@
 import type { SpecParentConfig, SpecState } from '../machines/atomic_state.ts';
-import type { RecordedOp } from '../src/check/history.ts';
 import type { Kernel } from '../src/kernel/kernel.ts';
 import type { TraceEvent } from '../src/kernel/trace.ts';
+import type { RecordedOp } from './recorded_op.ts';
 
 /** What an invariant can look at during a run: the kernel (introspection), the parents, the run's operations. */
 export interface InvariantContext {

@@ -1,6 +1,6 @@
-import type { CaseOp } from '../src/check/run_case.ts';
-import type { Violation } from '../src/check/violation.ts';
 import type { Profile } from '../src/profile/profiles.ts';
+import type { CaseOp } from './recorded_op.ts';
+import type { Violation } from './violation.ts';
 
 /** What classification knows about a run: its kernel, its operations, and what the linearization used. */
 export interface RunFacts {
@@ -188,9 +188,9 @@ export const KNOWN_ISSUES: readonly KnownIssue[] = [
     source:
       'kernel-semantics.md §5 C-11 (fixed by 97d0a6874478 "vfio/mtty: Enforce available_instances", v5.14)',
     established: 'catalogue of fixed bugs',
-    present: (p) => p.base === 'v4.10',
+    present: (p) => p.kernel === 'v4.10',
     explains: (v, run) =>
-      run.profile.base === 'v4.10' &&
+      run.profile.kernel === 'v4.10' &&
       v.check === 'instance-accounting' &&
       v.message.endsWith('the parent never refuses a create'),
   },
@@ -208,9 +208,9 @@ export const KNOWN_ISSUES: readonly KnownIssue[] = [
     title: 'mtty walks its device list without its lock in available_instances (use after free)',
     source: 'kernel-semantics.md §4.1, §5 C-10 (gone with 09177ac91921/0dd1b7fc3e7d, v5.14)',
     established: 'catalogue of fixed bugs',
-    present: (p) => p.base === 'v4.10',
+    present: (p) => p.kernel === 'v4.10',
     explains: (v, run) =>
-      run.profile.base === 'v4.10' &&
+      run.profile.kernel === 'v4.10' &&
       v.kind === 'kernel-bug' &&
       /available_instances list walk/.test(v.message),
   },

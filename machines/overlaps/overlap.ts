@@ -1,6 +1,7 @@
 import { parsesAsUuid } from '../atomic_input.ts';
 import { specStep } from '../atomic_rules.ts';
-import type { SpecKnownIssue, SpecOp, SpecProfile, SpecResult, SpecState } from '../atomic_state.ts';
+import type { SpecKnownIssue, SpecOp, SpecResult, SpecState } from '../atomic_state.ts';
+import type { KernelProfile } from '../profile.ts';
 
 /** An operation that overlapped the one being explained, with the result it returned (null: still blocked). */
 export interface Overlapping {
@@ -79,7 +80,7 @@ export class OverlapContext {
 export interface OverlapWindow {
   readonly name: string;
   /** The kernels that have it. */
-  readonly profiles: readonly SpecProfile[];
+  readonly profiles: readonly KernelProfile[];
   /** The kernel source or document section that establishes it. */
   readonly source: string;
   outcomes(ctx: OverlapContext): OverlapOutcome[];

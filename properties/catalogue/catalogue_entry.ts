@@ -1,7 +1,7 @@
 import type { SpecOp } from '../../machines/atomic_state.ts';
-import type { TraceProgram } from '../../src/check/check_result.ts';
-import type { Violation } from '../../src/check/violation.ts';
 import type { Profile } from '../../src/profile/profiles.ts';
+import type { TraceProgram } from '../trace_program.ts';
+import type { Violation } from '../violation.ts';
 
 /**
  * A historical race or lifecycle bug of kernel-semantics.md §5 (or one this model found, K-n) as a named,

@@ -1,5 +1,5 @@
 import type { SpecOp } from '../../machines/atomic_state.ts';
-import type { TraceProgram } from '../../src/check/check_result.ts';
+import type { TraceProgram } from '../trace_program.ts';
 import { program, U1, U2 } from './catalogue_entry.ts';
 
 /** A deliberately faulty example driver, a small parallel program in which its bug can show, and the checks that show it. */

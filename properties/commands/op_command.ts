@@ -1,6 +1,6 @@
 import type { AsyncCommand } from 'fast-check';
 import type { SpecOp } from '../../machines/atomic_state.ts';
-import type { HistoryRecorder } from '../../src/check/history.ts';
+import type { OpRecorder } from '../recorded_op.ts';
 
 /**
  * What commands know of the run: the holder processes started so far (open or exited), a counter, and the
@@ -25,7 +25,7 @@ function resolveUuid(uuid: string, model: CommandModel): string {
 
 /** What commands act on: the recorder that starts operations on the system. */
 export interface CommandReal {
-  readonly recorder: HistoryRecorder;
+  readonly recorder: OpRecorder;
 }
 
 /**

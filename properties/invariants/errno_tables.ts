@@ -1,4 +1,5 @@
-import type { SpecErrno, SpecOp, SpecProfile, SpecVfioCall } from '../../machines/atomic_state.ts';
+import type { SpecErrno, SpecOp, SpecVfioCall } from '../../machines/atomic_state.ts';
+import type { KernelProfile } from '../../machines/profile.ts';
 import type { Invariant } from '../invariant.ts';
 
 type Table = Readonly<Record<Exclude<SpecOp['op'], 'vfio'> | `vfio ${SpecVfioCall}`, readonly SpecErrno[]>>;
@@ -8,7 +9,7 @@ type Table = Readonly<Record<Exclude<SpecOp['op'], 'vfio'> | `vfio ${SpecVfioCal
  * VFIO, module loader rules for insmod/rmmod), per profile. `open` is the whole VFIO open protocol; a VFIO
  * call made without the fd it needs is EBADF; ENOENT is a path that does not exist.
  */
-const TABLES: Readonly<Record<SpecProfile, Table>> = {
+const TABLES: Readonly<Record<KernelProfile, Table>> = {
   'v6.1': {
     load: ['EEXIST', 'ENOENT', 'EINVAL', 'ENOMEM', 'EBUSY'],
     unload: ['ENOENT', 'EAGAIN', 'EBUSY'],
@@ -55,7 +56,7 @@ export const errnoTables: Invariant = {
   create() {
     return {
       atEnd({ kernel, ops }) {
-        const table = TABLES[kernel.profile.base];
+        const table = TABLES[kernel.profile.kernel];
         const out: string[] = [];
         for (const o of ops) {
           if (o.result?.kind !== 'errno') continue;

@@ -30,7 +30,7 @@ async function side(entry: CatalogueEntry, profile: Profile, bound: number): Pro
   const exploration = await exploreCase(
     sampleSystem(profile, entry.parents),
     entry.program,
-    { invariants: INVARIANTS, deviceSpec: new DeviceSpec(profile.base) },
+    { invariants: INVARIANTS, deviceSpec: new DeviceSpec(profile.kernel) },
     bound,
     undefined,
     (v) => shows(entry, v),

@@ -1,19 +1,7 @@
-import type { KernelProfile } from '../../machines/profile.ts';
 import { generatePaths, toSuite } from '../paths/generate.ts';
 import { formatMismatches, replayPaths } from '../paths/replay.ts';
+import type { PathsReport } from './check_result.ts';
 import type { CheckSystem } from './check_system.ts';
-
-/** What replaying the spec's lifecycle paths on the implementation found. */
-export interface PathsReport {
-  readonly slots: number;
-  readonly paths: number;
-  readonly steps: number;
-  /** Transitions of the system machine the paths take, of those reachable within the bounds. */
-  readonly transitions: { readonly covered: number; readonly total: number };
-  /** The paths on which the implementation did something else than the spec expects. */
-  readonly failures: ReadonlyArray<{ readonly path: number; readonly mismatches: string }>;
-  readonly durationMs: number;
-}
 
 /**
  * `mdevspec check --paths`: generates the transition-covering lifecycle paths of the system machine for the
@@ -29,7 +17,7 @@ export async function checkPaths(system: CheckSystem, slots: number): Promise<Pa
   }));
   const generated = generatePaths({
     machine: 'system',
-    profile: system.profile.base as KernelProfile,
+    profile: system.profile.kernel,
     parents,
     slots,
     goal: 'transitions',

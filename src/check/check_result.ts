@@ -1,26 +1,9 @@
-import type { SpecOp } from '../../machines/atomic_state.ts';
-import type { PathsReport } from './check_paths.ts';
-import type { CaseOp } from './run_case.ts';
-import type { ShrinkReport } from './shrink_schedule.ts';
-import type { Violation } from './violation.ts';
+import type { CaseOp } from '../../properties/recorded_op.ts';
+import type { TraceCommand, TraceProgram } from '../../properties/trace_program.ts';
+import type { Violation } from '../../properties/violation.ts';
 
 /** The schedulers a check can run under. */
 export type SchedulerKind = 'random' | 'uniform' | 'pct' | 'exhaustive';
-
-/**
- * A command of a counterexample: the operation as generated (a `close`/`vfio` names its holder by index
- * among the holders opened so far) and whether it started alongside the operations in flight.
- */
-export interface TraceCommand {
-  readonly op: SpecOp;
-  readonly concurrent: boolean;
-}
-
-/** A parallel program as a trace keeps it. */
-export interface TraceProgram {
-  readonly prefix: readonly TraceCommand[];
-  readonly branches: readonly (readonly TraceCommand[])[];
-}
 
 /** A minimal failing run: its commands, the exact interleaving, what happened and what was wrong. */
 export interface Counterexample {
@@ -40,6 +23,34 @@ export interface TransitionCoverage {
   readonly total: number;
   /** The transitions no run took, by name. */
   readonly uncovered: readonly string[];
+}
+
+/** The size of a counterexample: commands, context switches, preemptions (avoidable switches), decisions. */
+export interface ScheduleSize {
+  readonly commands: number;
+  readonly switches: number;
+  readonly preemptions: number;
+  readonly decisions: number;
+}
+
+/** How far schedule shrinking got. */
+export interface ShrinkReport {
+  readonly before: ScheduleSize;
+  readonly after: ScheduleSize;
+  /** Candidate runs tried. */
+  readonly attempts: number;
+}
+
+/** What replaying the spec's lifecycle paths on the implementation found. */
+export interface PathsReport {
+  readonly slots: number;
+  readonly paths: number;
+  readonly steps: number;
+  /** Transitions of the system machine the paths take, of those reachable within the bounds. */
+  readonly transitions: { readonly covered: number; readonly total: number };
+  /** The paths on which the implementation did something else than the spec expects. */
+  readonly failures: ReadonlyArray<{ readonly path: number; readonly mismatches: string }>;
+  readonly durationMs: number;
 }
 
 /** The PCT setting of a check and the guarantee it gives per run. */

@@ -85,7 +85,7 @@ export function sampleSystem(
   profile: Profile = findProfile('v6.1')!,
   only: readonly string[] = SAMPLES,
 ): CheckSystem {
-  const all = sampleParents(profile.base);
+  const all = sampleParents(profile.kernel);
   const parents = Object.fromEntries(Object.entries(all).filter(([name]) => only.includes(name)));
   const names = Object.keys(parents);
   const title =

@@ -1,7 +1,7 @@
 import { describeOp } from '../../properties/commands/op_command.ts';
+import type { CaseOp } from '../../properties/recorded_op.ts';
 import type { Counterexample } from './check_result.ts';
 import { describeResult } from './explain_linearizability.ts';
-import type { CaseOp } from './run_case.ts';
 
 const TASK_LABEL = /^#(\d+) (.*?) @ (.*)$/;
 /** A vendor callback's entry or exit point, as the core and the samples name it: `<driver> <callback> enter|exit <uuid>`. */

@@ -1,13 +1,13 @@
 import { OpCommand } from '../../properties/commands/op_command.ts';
+import type { RecordedOp } from '../../properties/recorded_op.ts';
+import type { TraceCommand, TraceProgram } from '../../properties/trace_program.ts';
+import type { Violation } from '../../properties/violation.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import { kernelSnapshot } from '../kernel/snapshot.ts';
 import { ControlledScheduler } from '../sched/controlled_scheduler.ts';
 import { type ExplorationStats, exploreInterleavings } from '../sched/exhaustive/explorer.ts';
-import type { TraceCommand, TraceProgram } from './check_result.ts';
 import type { CheckSystem } from './check_system.ts';
-import type { RecordedOp } from './history.ts';
 import { type CaseChecks, type CaseOutcome, type CaseProgram, runCase } from './run_case.ts';
-import type { Violation } from './violation.ts';
 
 /** What exploring every interleaving of an operation set found. */
 export interface CaseExploration extends ExplorationStats {

@@ -1,8 +1,8 @@
 import type { SpecOp } from '../../machines/atomic_state.ts';
 import { describeOp } from '../../properties/commands/op_command.ts';
+import type { CaseOp } from '../../properties/recorded_op.ts';
 import type { Counterexample } from './check_result.ts';
 import { describeResult } from './explain_linearizability.ts';
-import type { CaseOp } from './run_case.ts';
 
 /** One line of an interleaving: who ran, from which point to which, and how many steps that took. */
 interface Stretch {

@@ -1,24 +1,14 @@
-import type { SpecOp, SpecResult } from '../../machines/atomic_state.ts';
+import type { SpecOp } from '../../machines/atomic_state.ts';
 import type { OpDriver } from '../../properties/op_driver.ts';
+import type { OpRecorder, RecordedOp } from '../../properties/recorded_op.ts';
 import type { Runtime } from '../kernel/runtime.ts';
-import type { Task } from '../kernel/task.ts';
 import type { HistoryOp } from './linearizability.ts';
-
-/** An operation of a run: what was started, its task, and what came back. */
-export interface RecordedOp {
-  readonly id: number;
-  readonly op: SpecOp;
-  readonly task: Task | null;
-  readonly invoke: number;
-  response: number | null;
-  result: SpecResult | null;
-}
 
 /**
  * Records the concurrent history of a run: each operation's invocation and return on the runtime's logical
  * clock and its result, for the linearizability check and the counterexample report.
  */
-export class HistoryRecorder {
+export class HistoryRecorder implements OpRecorder {
   readonly ops: RecordedOp[] = [];
   /** The latest operation of each holder process, which runs its operations one after another. */
   private readonly lastOfHolder = new Map<string, Promise<unknown>>();

@@ -1,4 +1,5 @@
 import { INVARIANTS } from '../../properties/invariants/index.ts';
+import type { Violation } from '../../properties/violation.ts';
 import { ControlledScheduler } from '../sched/controlled_scheduler.ts';
 import { replayPolicy } from '../sched/replay_policy.ts';
 import type { CheckSystem } from './check_system.ts';
@@ -6,7 +7,6 @@ import { DeviceSpec } from './device_monitor.ts';
 import { caseWork } from './explore_case.ts';
 import { type CaseOutcome, runCase } from './run_case.ts';
 import type { CheckTrace } from './trace_file.ts';
-import type { Violation } from './violation.ts';
 
 /** What a replay did: the run, and whether it found exactly the recorded violations and results. */
 export interface ReplayResult {
@@ -36,7 +36,7 @@ export async function replayTrace(
       new ControlledScheduler(replayPolicy(trace.decisions)),
       {
         invariants: INVARIANTS,
-        deviceSpec: new DeviceSpec(system.profile.base),
+        deviceSpec: new DeviceSpec(system.profile.kernel),
       },
     );
   } catch (e) {

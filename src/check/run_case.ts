@@ -6,6 +6,8 @@ import type { CommandModel } from '../../properties/commands/op_command.ts';
 import type { Invariant, InvariantCheck } from '../../properties/invariant.ts';
 import { classifyRun } from '../../properties/known_issues.ts';
 import { OpDriver } from '../../properties/op_driver.ts';
+import type { CaseOp, RecordedOp } from '../../properties/recorded_op.ts';
+import type { Violation } from '../../properties/violation.ts';
 import { MdevSystem } from '../api/system.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import { PromptScheduler } from '../kernel/scheduler.ts';
@@ -13,9 +15,8 @@ import type { RunScheduler } from '../sched/run_scheduler.ts';
 import type { CheckSystem } from './check_system.ts';
 import { DeviceMonitor, type DeviceSpec } from './device_monitor.ts';
 import { explainNonLinearizable } from './explain_linearizability.ts';
-import { HistoryRecorder, type RecordedOp } from './history.ts';
+import { HistoryRecorder } from './history.ts';
 import { checkLinearizable } from './linearizability.ts';
-import type { Violation } from './violation.ts';
 
 /** A command of a run: starts one operation (resolving holder references against the run's model). */
 export interface CaseCommand {
@@ -41,21 +42,6 @@ export interface CaseChecks {
   readonly deviceSpec: DeviceSpec;
   /** Run only: no trace, no monitor, no linearizability or end-of-run checks (to measure what they cost). */
   readonly plain?: boolean;
-}
-
-/** An operation of a finished run, as reports and traces keep it. */
-export interface CaseOp {
-  readonly id: number;
-  readonly op: SpecOp;
-  /** `command` (started by a command), or `teardown` (a holder closed at the end). */
-  readonly phase: 'command' | 'teardown';
-  /** In a parallel program: the branch that ran it (null for the prefix, the teardown and sequences). */
-  readonly branch: number | null;
-  /** The kernel task that ran it (the `#id` of its scheduling decisions), if it needed one. */
-  readonly task: number | null;
-  readonly invoke: number;
-  readonly response: number | null;
-  readonly result: RecordedOp['result'];
 }
 
 /** Everything one run found and did. */
@@ -211,7 +197,7 @@ export async function runCase(
     check: invariant.create(),
   }));
   let invariantChecks = 0;
-  const initial = initialSpecState(system.profile.base, system.parents);
+  const initial = initialSpecState(system.profile.kernel, system.parents);
   const capacity: Record<string, number> = {};
   const ctx = { kernel, parents: system.parents, capacity, ops: recorder.ops };
   if (!checks.plain)

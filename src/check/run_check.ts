@@ -4,6 +4,8 @@ import type { CommandModel, OpCommand } from '../../properties/commands/op_comma
 import { type ParallelProgram, parallelProgramArb } from '../../properties/commands/parallel_program.ts';
 import type { Invariant } from '../../properties/invariant.ts';
 import { INVARIANTS } from '../../properties/invariants/index.ts';
+import type { TraceCommand, TraceProgram } from '../../properties/trace_program.ts';
+import type { Violation } from '../../properties/violation.ts';
 import { pctScheduler } from '../sched/arbitrary/pct_scheduler.ts';
 import { uniformScheduler } from '../sched/arbitrary/uniform_scheduler.ts';
 import type { ControlledScheduler } from '../sched/controlled_scheduler.ts';
@@ -15,15 +17,13 @@ import type {
   Counterexample,
   ExhaustiveReport,
   SchedulerKind,
-  TraceCommand,
-  TraceProgram,
+  ShrinkReport,
 } from './check_result.ts';
 import type { CheckSystem } from './check_system.ts';
 import { DeviceSpec } from './device_monitor.ts';
 import { caseWork, exploreCase } from './explore_case.ts';
 import { type CaseCommand, type CaseOutcome, runCase } from './run_case.ts';
-import { type ShrinkReport, shrinkSchedule } from './shrink_schedule.ts';
-import type { Violation } from './violation.ts';
+import { shrinkSchedule } from './shrink_schedule.ts';
 
 /** How a check runs. */
 export interface CheckOptions {
@@ -126,7 +126,7 @@ function threadsOf(decisions: readonly string[]): number {
  */
 export async function runCheck(o: CheckOptions): Promise<CheckResult> {
   const started = Date.now();
-  const deviceSpec = new DeviceSpec(o.system.profile.base);
+  const deviceSpec = new DeviceSpec(o.system.profile.kernel);
   const invariants = o.invariants ?? INVARIANTS;
   const checks = { invariants, deviceSpec };
   const bound = o.bound ?? 2000;

@@ -1,26 +1,11 @@
+import type { TraceCommand, TraceProgram } from '../../properties/trace_program.ts';
+import type { Violation } from '../../properties/violation.ts';
 import type { Parked, PickPolicy } from '../sched/controlled_scheduler.ts';
 import { ControlledScheduler } from '../sched/controlled_scheduler.ts';
-import type { Counterexample, TraceCommand, TraceProgram } from './check_result.ts';
+import type { Counterexample, ShrinkReport } from './check_result.ts';
 import type { CheckSystem } from './check_system.ts';
 import { caseWork } from './explore_case.ts';
 import { type CaseChecks, runCase } from './run_case.ts';
-import type { Violation } from './violation.ts';
-
-/** The size of a counterexample: commands, context switches, preemptions (avoidable switches), decisions. */
-export interface ScheduleSize {
-  readonly commands: number;
-  readonly switches: number;
-  readonly preemptions: number;
-  readonly decisions: number;
-}
-
-/** How far schedule shrinking got. */
-export interface ShrinkReport {
-  readonly before: ScheduleSize;
-  readonly after: ScheduleSize;
-  /** Candidate runs tried. */
-  readonly attempts: number;
-}
 
 const TASK_LABEL = /^#\d+ (.*?) @ /;
 

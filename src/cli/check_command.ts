@@ -69,7 +69,7 @@ async function systemOf(
   if (!flags.driver) return { system: sampleSystem(profile, parents), driver: null, parents };
   const loaded = await loadDriverFile(flags.driver);
   if (typeof loaded === 'string') throw new UsageError(loaded);
-  if (profile && profile.base !== loaded.driver.kernel) {
+  if (profile && profile.kernel !== loaded.driver.kernel) {
     throw new UsageError(
       `driver ${loaded.driver.name} is written for ${loaded.driver.kernel}, not ${profile.name}`,
     );

@@ -30,7 +30,7 @@ function buildOption(
   }
   const assignments = parseAssignments(config ?? []);
   if (typeof assignments === 'string') throw new UsageError(assignments);
-  const build = kconfigBuild(profile.base, { arch, assignments });
+  const build = kconfigBuild(profile.kernel, { arch, assignments });
   if (typeof build === 'string') throw new UsageError(build);
   return build;
 }

@@ -19,6 +19,7 @@
  */
 export { sampleParents } from '../../machines/atomic_parents.ts';
 export type { SpecErrno, SpecParentConfig } from '../../machines/atomic_state.ts';
+export type { KernelProfile } from '../../machines/profile.ts';
 export type { Device } from '../base/device.ts';
 export {
   EAGAIN,
@@ -60,4 +61,4 @@ export { registerSample410, unregisterSample410 } from '../samples/sample_parent
 export { VendorState } from '../samples/vendor_state.ts';
 export type { VfioDevice, VfioDeviceOps } from '../vfio/vfio_device.ts';
 export { preemptionPoint } from './preemption_point.ts';
-export { type DriverKernel, defineVendorDriver, type VendorDriver } from './vendor_driver.ts';
+export { defineVendorDriver, type VendorDriver } from './vendor_driver.ts';

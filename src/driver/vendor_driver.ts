@@ -1,8 +1,6 @@
 import type { SpecParentConfig } from '../../machines/atomic_state.ts';
+import type { KernelProfile } from '../../machines/profile.ts';
 import type { ModuleDef } from '../module/module.ts';
-
-/** The kernel a vendor driver is written against. */
-export type DriverKernel = 'v4.10' | 'v6.1';
 
 /**
  * A vendor driver that `mdevspec check --driver FILE` can load: a loadable module of the model (its
@@ -17,7 +15,7 @@ export interface VendorDriver {
   /** One sentence: what the driver is. */
   readonly description: string;
   /** The kernel the driver is written for; the check runs that profile. */
-  readonly kernel: DriverKernel;
+  readonly kernel: KernelProfile;
   /** The module name; also the parent's name and its type prefix (`<module>-<type>`). */
   readonly module: string;
   /** A fresh instance of the module, with its own state: called once per booted kernel. */

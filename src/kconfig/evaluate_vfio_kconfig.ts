@@ -1,6 +1,7 @@
+import type { KernelProfile } from '../../machines/profile.ts';
 import { COMMON_ARCH_KCONFIG } from './data/arch_kconfig.ts';
 import { evaluateKconfig, type KconfigAssignments } from './evaluate.ts';
-import { KERNEL_KCONFIGS, type KernelVersion } from './kernels.ts';
+import { KERNEL_KCONFIGS } from './kernels.ts';
 import type { KconfigParseError } from './parse_error.ts';
 import { parseKconfig } from './parser.ts';
 import { ARCH_PRESETS, type ArchPreset, type ArchPresetName } from './presets.ts';
@@ -10,7 +11,7 @@ import type { KconfigWarning } from './warnings.ts';
 
 /** Which kernel, which architecture (a built-in preset or a custom one), and `.config` overrides. */
 export interface VfioKconfigRequest {
-  readonly kernel: KernelVersion;
+  readonly kernel: KernelProfile;
   readonly arch: ArchPresetName | ArchPreset;
   /** Applied over the kernel's and the preset's defaults; `n` unsets a default. */
   readonly assignments?: KconfigAssignments;

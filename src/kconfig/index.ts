@@ -16,7 +16,7 @@ export {
   type VfioKconfigRequest,
 } from './evaluate_vfio_kconfig.ts';
 export { formatExpression, type KconfigExpression } from './expression.ts';
-export { KERNEL_KCONFIGS, type KernelKconfig, type KernelVersion } from './kernels.ts';
+export { KERNEL_KCONFIGS, type KernelKconfig } from './kernels.ts';
 export { formatParseError, type KconfigParseError } from './parse_error.ts';
 export { type KconfigParseResult, type KconfigSourceFiles, parseKconfig } from './parser.ts';
 export { ARCH_PRESET_NAMES, ARCH_PRESETS, type ArchPreset, type ArchPresetName } from './presets.ts';

@@ -1,14 +1,12 @@
+import type { KernelProfile } from '../../machines/profile.ts';
 import { V4_10_KCONFIG_FILES } from './data/v4_10_tree.ts';
 import { V6_1_KCONFIG_FILES } from './data/v6_1_tree.ts';
 import type { KconfigAssignments } from './evaluate.ts';
 import type { KconfigSourceFiles } from './parser.ts';
 
-/** The kernels whose VFIO Kconfig is modelled: the seed's design (v4.10) and Debian bookworm's (v6.1). */
-export type KernelVersion = 'v4.10' | 'v6.1';
-
 /** One kernel's VFIO-related Kconfig files and the `.config` every preset starts from. */
 export interface KernelKconfig {
-  readonly version: KernelVersion;
+  readonly version: KernelProfile;
   readonly files: KconfigSourceFiles;
   /** The files a top-level Kconfig sources, in order (after the arch symbols). */
   readonly rootSources: readonly string[];
@@ -17,7 +15,7 @@ export interface KernelKconfig {
 }
 
 /** The modelled kernels' Kconfig by version. */
-export const KERNEL_KCONFIGS: Readonly<Record<KernelVersion, KernelKconfig>> = {
+export const KERNEL_KCONFIGS: Readonly<Record<KernelProfile, KernelKconfig>> = {
   'v4.10': {
     version: 'v4.10',
     files: V4_10_KCONFIG_FILES,

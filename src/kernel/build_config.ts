@@ -1,3 +1,5 @@
+import type { KernelProfile } from '../../machines/profile.ts';
+
 /** A Kconfig tristate value. */
 export type Tristate = 'y' | 'm' | 'n';
 
@@ -24,7 +26,7 @@ export interface VfioBuild {
  * the samples built as modules, as the real-kernel oracle runs it. The 4.10 build also has the vfio_mdev
  * bridge (VFIO_MDEV_DEVICE=m); mdpy and mbochs are the later samples run against the 4.10 interface.
  */
-export function debianBuild(kernel: 'v4.10' | 'v6.1'): VfioBuild {
+export function debianBuild(kernel: KernelProfile): VfioBuild {
   return {
     arch: 'x86_64',
     vfio: 'm',
@@ -55,7 +57,7 @@ export interface KconfigBackends {
  * in 2018); the model still offers them at v4.10, built like mtty, as the first upstream versions run
  * against the 4.10 interface.
  */
-export function buildFromKconfig(kernel: 'v4.10' | 'v6.1', arch: string, b: KconfigBackends): VfioBuild {
+export function buildFromKconfig(kernel: KernelProfile, arch: string, b: KconfigBackends): VfioBuild {
   const legacySample = (t: Tristate): Tristate => (kernel === 'v4.10' ? b.samples.mtty : t);
   return {
     arch,

@@ -1,3 +1,4 @@
+import type { KernelProfile } from '../../machines/profile.ts';
 import {
   ARCH_PRESET_NAMES,
   type ArchPresetName,
@@ -17,7 +18,7 @@ export interface KconfigChoice {
  * Evaluates the kernel's VFIO Kconfig for an arch preset and overrides and returns the resulting build
  * (which VFIO modules and IOMMU backends exist), or an error message (unknown arch, parse error).
  */
-export function kconfigBuild(kernel: 'v4.10' | 'v6.1', choice: KconfigChoice): VfioBuild | string {
+export function kconfigBuild(kernel: KernelProfile, choice: KconfigChoice): VfioBuild | string {
   if (!(ARCH_PRESET_NAMES as readonly string[]).includes(choice.arch)) {
     return `unknown arch '${choice.arch}' (known: ${ARCH_PRESET_NAMES.join(', ')})`;
   }

@@ -69,7 +69,7 @@ export class Kernel {
 
   private constructor(options: KernelOptions) {
     this.profile = options.profile ?? V6_1;
-    this.build = options.build ?? debianBuild(this.profile.base);
+    this.build = options.build ?? debianBuild(this.profile.kernel);
     this.rt = new Runtime(options.scheduler);
     this.kernfs = new Kernfs(this.rt);
     this.kernfs.mkdirs('/sys/kernel');

@@ -24,7 +24,7 @@ export function moduleCatalog(
   build: VfioBuild,
   extra: readonly ModuleDef[],
 ): Map<string, AvailableModule> {
-  const legacy = profile.base === 'v4.10';
+  const legacy = profile.kernel === 'v4.10';
   const entries: Array<[ModuleDef, Tristate]> = [
     [vfioModule, build.vfio],
     [vfioIommuType1Module(), build.type1],

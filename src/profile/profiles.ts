@@ -1,10 +1,11 @@
+import type { KernelProfile } from '../../machines/profile.ts';
 import type { ProfileSwitches } from './switches.ts';
 
 /** A kernel the model can behave as: a name, the kernel it stands for, and its switch table. */
 export interface Profile {
   readonly name: string;
   /** Which kernel: the seed's design (v4.10) or Debian bookworm's (v6.1). Sample drivers follow it. */
-  readonly base: 'v4.10' | 'v6.1';
+  readonly kernel: KernelProfile;
   readonly description: string;
   readonly switches: ProfileSwitches;
 }
@@ -15,7 +16,7 @@ export interface Profile {
  */
 export const V4_10: Profile = {
   name: 'v4.10',
-  base: 'v4.10',
+  kernel: 'v4.10',
   description:
     'Linux 4.10: the original mdev design (7b96953bc640 + "Fix remove race", state of 99e3123e3d72)',
   switches: {
@@ -43,7 +44,7 @@ export const V4_10: Profile = {
 /** v6.1: Debian bookworm's kernel (6.1.192), verified against its source (kernel-semantics.md §2). */
 export const V6_1: Profile = {
   name: 'v6.1',
-  base: 'v6.1',
+  kernel: 'v6.1',
   description:
     'Linux 6.1 (Debian bookworm 6.1.192): mdev_driver parents, unreg_sem, active flag, core counting',
   switches: {

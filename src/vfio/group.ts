@@ -103,7 +103,7 @@ export class VfioGroups {
     await this.groupListLock.lock(task);
     const node = this.k.kernfs.createChardev(this.devDir, group.nodeName, (t) => this.open(t, group));
     if (typeof node !== 'number') group.cdev = node;
-    if (this.k.profile.base === 'v6.1') {
+    if (this.k.profile.kernel === 'v6.1') {
       const dir = this.k.kernfs.mkdirs(`/sys/devices/virtual/vfio/${group.nodeName}`);
       group.classDir = dir;
       this.k.kernfs.symlink(this.k.kernfs.mkdirs('/sys/class/vfio'), group.nodeName, dir);

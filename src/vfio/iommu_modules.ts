@@ -26,10 +26,10 @@ function backendModule(
 
 /** vfio_iommu_type1.ko. */
 export function vfioIommuType1Module(): ModuleDef {
-  return backendModule('vfio_iommu_type1', (k) => type1Backend(k.profile.base));
+  return backendModule('vfio_iommu_type1', (k) => type1Backend(k.profile.kernel));
 }
 
 /** vfio_iommu_spapr_tce.ko (powerpc only; EEH extension when VFIO_SPAPR_EEH is built). */
 export function vfioIommuSpaprTceModule(): ModuleDef {
-  return backendModule('vfio_iommu_spapr_tce', (k) => spaprTceBackend(k.profile.base, k.build.spaprEeh));
+  return backendModule('vfio_iommu_spapr_tce', (k) => spaprTceBackend(k.profile.kernel, k.build.spaprEeh));
 }

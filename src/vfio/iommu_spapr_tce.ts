@@ -1,3 +1,4 @@
+import type { KernelProfile } from '../../machines/profile.ts';
 import { EINVAL, ENODEV, ENOTTY } from '../kernel/errno.ts';
 import type { VfioIommuDriverOps } from './iommu_driver.ts';
 import { VFIO_EEH, VFIO_SPAPR_TCE_IOMMU, VFIO_SPAPR_TCE_v2_IOMMU } from './uapi.ts';
@@ -8,7 +9,7 @@ import { VFIO_EEH, VFIO_SPAPR_TCE_IOMMU, VFIO_SPAPR_TCE_v2_IOMMU } from './uapi.
  * VFIO_EMULATED_IOMMU groups; 4.10 finds no `table_group` iommudata on an mdev group (-ENODEV, UNVERIFIED:
  * reconstructed from the 4.x code structure, kernel-semantics.md §3.3/§6.5 say only "no pinning support").
  */
-export function spaprTceBackend(kernel: 'v4.10' | 'v6.1', eeh: boolean): VfioIommuDriverOps {
+export function spaprTceBackend(kernel: KernelProfile, eeh: boolean): VfioIommuDriverOps {
   return {
     name: 'iommu-vfio-powerpc',
     owner: 'vfio_iommu_spapr_tce',

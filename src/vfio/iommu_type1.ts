@@ -1,3 +1,4 @@
+import type { KernelProfile } from '../../machines/profile.ts';
 import { EINVAL, ENOTTY } from '../kernel/errno.ts';
 import type { IommuData, VfioIommuDriverOps } from './iommu_driver.ts';
 import {
@@ -14,7 +15,7 @@ import {
  * emulated ("external domain") groups. `VFIO_UNMAP_ALL`/`VFIO_UPDATE_VADDR` exist from 5.12 on; UPDATE_VADDR
  * is 0 without an iommu or while emulated (mdev) groups are attached (6.1 `vfio_iommu_has_emulated`).
  */
-export function type1Backend(kernel: 'v4.10' | 'v6.1'): VfioIommuDriverOps {
+export function type1Backend(kernel: KernelProfile): VfioIommuDriverOps {
   return {
     name: 'vfio-iommu-type1',
     owner: 'vfio_iommu_type1',

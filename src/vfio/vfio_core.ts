@@ -180,7 +180,7 @@ export class VfioCore {
 
   private async registerDev(task: Task, vdev: VfioDevice, group: VfioGroup): Promise<number> {
     vdev.group = group;
-    if (this.k.profile.base === 'v6.1' && vdev.dev.dir) {
+    if (this.k.profile.kernel === 'v6.1' && vdev.dev.dir) {
       vdev.index = this.deviceIda.alloc();
       const glue = this.k.kernfs.mkdirs(`${vdev.dev.dir.path}/vfio-dev`);
       const dir = this.k.kernfs.mkdir(glue, `vfio${vdev.index}`);

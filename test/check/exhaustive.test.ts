@@ -32,7 +32,7 @@ describe('the exhaustive scheduler', () => {
       const r = await exploreCase(
         system,
         p,
-        { invariants: INVARIANTS, deviceSpec: new DeviceSpec(system.profile.base) },
+        { invariants: INVARIANTS, deviceSpec: new DeviceSpec(system.profile.kernel) },
         500,
       );
       expect(r.failure, `${file}: ${r.interleavings} interleavings explored`).not.toBeNull();

@@ -11,7 +11,7 @@ import { noChildAfterUnregister } from '../../properties/invariants/no_child_aft
 import { openCloseAlternate } from '../../properties/invariants/open_close_alternate.ts';
 import { teardownOnce } from '../../properties/invariants/teardown_once.ts';
 import { uuidUnique } from '../../properties/invariants/uuid_unique.ts';
-import type { RecordedOp } from '../../src/check/history.ts';
+import type { RecordedOp } from '../../properties/recorded_op.ts';
 import type { Kernel } from '../../src/kernel/kernel.ts';
 import type { TraceEvent, TraceEvents, TraceKind } from '../../src/kernel/trace.ts';
 import { type Profile, V4_10, V6_1 } from '../../src/profile/profiles.ts';
@@ -28,7 +28,7 @@ const ev = <K extends TraceKind>(kind: K, fields: TraceEvents[K], task = 1): Tra
 function context(profile: Profile): InvariantContext {
   return {
     kernel: { profile } as unknown as Kernel,
-    parents: sampleParents(profile.base),
+    parents: sampleParents(profile.kernel),
     capacity: { mtty: 24, mdpy: 2, mbochs: 24 },
     ops: [],
   };

@@ -3,10 +3,11 @@ import { initialSpecState } from '../../machines/atomic_parents.ts';
 import { specStep } from '../../machines/atomic_rules.ts';
 import type { SpecOp, SpecResult, SpecState } from '../../machines/atomic_state.ts';
 import { overlapOutcomes } from '../../machines/overlaps/index.ts';
+import type { KernelProfile } from '../../machines/profile.ts';
 import { checkLinearizable, type HistoryOp } from '../../src/check/linearizability.ts';
 
 /** A spec state with vfio, type1, mdev and mtty loaded, at `profile`. */
-function loaded(profile: 'v4.10' | 'v6.1'): SpecState {
+function loaded(profile: KernelProfile): SpecState {
   let s = initialSpecState(profile);
   for (const module of ['vfio', 'vfio_iommu_type1', 'mdev', 'mtty'])
     s = specStep(s, { op: 'load', module }).state;

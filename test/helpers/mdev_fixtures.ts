@@ -12,7 +12,7 @@ export const BOTH_PROFILES: readonly Profile[] = [V4_10, V6_1];
 
 /** True for the v4.10 profile (used to select profile-specific rows of the reference tables). */
 export function is410(profile: Profile): boolean {
-  return profile.base === 'v4.10';
+  return profile.kernel === 'v4.10';
 }
 
 /** A lower-case test UUID ending in the 4 hex digits of `n`, in the oracle scenarios' style. */
@@ -51,7 +51,7 @@ export interface BootOptions {
 export async function bootSystem(profile: Profile, options: BootOptions = {}): Promise<MdevSystem> {
   const sys = await MdevSystem.boot({
     profile,
-    build: { ...debianBuild(profile.base), noiommu: options.noiommu ?? false },
+    build: { ...debianBuild(profile.kernel), noiommu: options.noiommu ?? false },
     extraModules: options.extraModules ?? [],
   });
   await sys.loadAll(...(options.samples ?? []));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { KernelProfile } from '../../machines/profile.ts';
 import {
   ARCH_PRESET_NAMES,
   ARCH_PRESETS,
@@ -6,7 +7,6 @@ import {
   type ArchPresetName,
   evaluateVfioKconfig,
   type KconfigAssignments,
-  type KernelVersion,
   type Tristate,
   type VfioBackends,
   type VfioKconfigOutcome,
@@ -15,7 +15,7 @@ import {
 type Evaluated = Extract<VfioKconfigOutcome, { ok: true }>;
 
 function evaluate(
-  kernel: KernelVersion,
+  kernel: KernelProfile,
   arch: ArchPresetName | ArchPreset,
   assignments?: KconfigAssignments,
 ): Evaluated {
@@ -25,7 +25,7 @@ function evaluate(
 }
 
 /** Backends of the default `.config` (VFIO, mdev and samples as modules) on a kernel. */
-function defaults(kernel: KernelVersion, iommu: { type1: Tristate; spaprTce: Tristate }): VfioBackends {
+function defaults(kernel: KernelProfile, iommu: { type1: Tristate; spaprTce: Tristate }): VfioBackends {
   return {
     vfio: 'm',
     type1: iommu.type1,
@@ -46,7 +46,7 @@ const SPAPR = { type1: 'n', spaprTce: 'm' } as const;
 /** The expected IOMMU backends per arch and kernel (kernel-semantics.md §3.3, seed text for v4.10). */
 const EXPECTED: readonly (readonly [
   ArchPresetName,
-  KernelVersion,
+  KernelProfile,
   { type1: Tristate; spaprTce: Tristate },
 ])[] = [
   ['x86_64', 'v4.10', TYPE1],
@@ -65,7 +65,7 @@ const EXPECTED: readonly (readonly [
   ['powerpc-pseries', 'v6.1', SPAPR],
 ];
 
-const KERNELS: readonly KernelVersion[] = ['v4.10', 'v6.1'];
+const KERNELS: readonly KernelProfile[] = ['v4.10', 'v6.1'];
 
 describe('VFIO IOMMU backends per arch preset and kernel', () => {
   it('covers every preset on both kernels', () => {

@@ -48,7 +48,10 @@ for (const profile of BOTH_PROFILES) {
     });
 
     it('enabled at load time: /dev/vfio/noiommu-N, kernel tainted, CHECK_EXTENSION(8) = 1', async () => {
-      const sys = await MdevSystem.boot({ profile, build: { ...debianBuild(profile.base), noiommu: true } });
+      const sys = await MdevSystem.boot({
+        profile,
+        build: { ...debianBuild(profile.kernel), noiommu: true },
+      });
       expect((await sys.load('vfio', 'enable_unsafe_noiommu_mode=1')).ret).toBe(0);
       expect(await sys.read(PARAM)).toBe('Y');
       expect((await sys.load('vfio_noiommu_fixture')).ret).toBe(0);

@@ -158,7 +158,7 @@ const count = (key: string, n = 1) => STATS.set(key, (STATS.get(key) ?? 0) + n);
 async function runBoth(profile: Profile, ops: SpecOp[]): Promise<void> {
   const sys = await MdevSystem.boot({ profile });
   const driver = new OpDriver(sys);
-  let spec: SpecState = initialSpecState(profile.base);
+  let spec: SpecState = initialSpecState(profile.kernel);
   const blocked = new Map<number, StartedOp>();
   const live: string[] = [];
   let nextHolder = 0;
