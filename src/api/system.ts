@@ -1,11 +1,15 @@
 import { errnoName } from '../kernel/errno.ts';
-import { Kernel, type KernelOptions } from '../kernel/kernel.ts';
+import { Kernel, type KernelOptions, type ModuleCatalog } from '../kernel/kernel.ts';
 import type { Quiescence } from '../kernel/runtime.ts';
 import type { Task } from '../kernel/task.ts';
+import { moduleCatalog } from '../module/catalog.ts';
 import type { LoadResult } from '../module/loader.ts';
 import { Pending } from './pending.ts';
 import { UserProcess } from './user_process.ts';
 import { VfioUser } from './vfio_user.ts';
+
+/** How to boot a system: the kernel's options; the module catalog is the model's unless given. */
+export type SystemOptions = Omit<KernelOptions, 'catalog'> & { readonly catalog?: ModuleCatalog };
 
 /** The result of a system call as a program sees it: the return value, or -1 with errno. */
 export interface SyscallResult {
@@ -33,9 +37,9 @@ export function syscallResult(ret: number): SyscallResult {
 export class MdevSystem {
   private constructor(readonly kernel: Kernel) {}
 
-  /** Boots a kernel of the model. */
-  static async boot(options: KernelOptions = {}): Promise<MdevSystem> {
-    return new MdevSystem(await Kernel.boot(options));
+  /** Boots a kernel of the model, with the model's modules (`moduleCatalog`) unless given a catalog. */
+  static async boot(options: SystemOptions = {}): Promise<MdevSystem> {
+    return new MdevSystem(await Kernel.boot({ ...options, catalog: options.catalog ?? moduleCatalog }));
   }
 
   /** A new user process. */

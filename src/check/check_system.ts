@@ -2,7 +2,7 @@ import { sampleParents } from '../../machines/atomic_parents.ts';
 import type { SpecModule, SpecOp, SpecParentConfig } from '../../machines/atomic_state.ts';
 import type { CommandSpace } from '../../properties/commands/command_space.ts';
 import type { VendorDriver } from '../driver/vendor_driver.ts';
-import type { ModuleDef } from '../module/module.ts';
+import type { ModuleDef } from '../kernel/kernel.ts';
 import { findProfile, type Profile } from '../profile/profiles.ts';
 
 /**

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { VfioBuild } from '../kernel/build_config.ts';
 import { Kernel } from '../kernel/kernel.ts';
+import { moduleCatalog } from '../module/catalog.ts';
 import type { Profile } from '../profile/profiles.ts';
 import { compareOutputs } from '../scenario/compare.ts';
 import { type OutputRecord, ScenarioRunner } from '../scenario/runner.ts';
@@ -31,7 +32,7 @@ export async function runScenarioFile(
   }
   const parsed = parseSteps(text);
   if (!parsed.ok) throw new UsageError(`${file}:${parsed.error.line}: ${parsed.error.message}`);
-  const kernel = await Kernel.boot({ profile, ...(build ? { build } : {}) });
+  const kernel = await Kernel.boot({ profile, ...(build ? { build } : {}), catalog: moduleCatalog });
   const records: OutputRecord[] = [];
   const runner = new ScenarioRunner(
     kernel,

@@ -33,13 +33,13 @@ export {
   ENOTTY,
   EUSERS,
 } from '../kernel/errno.ts';
-export type { Kernel } from '../kernel/kernel.ts';
+export type { Kernel, ModuleDef } from '../kernel/kernel.ts';
 export { Mutex } from '../kernel/mutex.ts';
 export type { Task } from '../kernel/task.ts';
 export type { MdevDevice } from '../mdev/mdev_device.ts';
 export type { MdevDriver, MdevParentOps, MdevTypeGroup } from '../mdev/mdev_driver_ops.ts';
 export type { MdevType } from '../mdev/mdev_type.ts';
-export type { ModuleDef, ModuleParams } from '../module/module.ts';
+export type { ModuleParams } from '../module/module.ts';
 export {
   MTTY_MAX_PORTS,
   type MttyPorts,

@@ -1,6 +1,6 @@
 import type { SpecParentConfig } from '../../machines/atomic_state.ts';
 import type { KernelProfile } from '../../machines/profile.ts';
-import type { ModuleDef } from '../module/module.ts';
+import type { ModuleDef } from '../kernel/kernel.ts';
 
 /**
  * A vendor driver that `mdevspec check --driver FILE` can load: a loadable module of the model (its

@@ -4,12 +4,12 @@ import { Kernfs } from '../fs/kernfs.ts';
 import { Vfs } from '../fs/vfs.ts';
 import { IommuGroups } from '../iommu/iommu_group.ts';
 import type { MdevCore } from '../mdev/mdev_core.ts';
-import { moduleCatalog } from '../module/catalog.ts';
-import { ModuleLoader } from '../module/loader.ts';
-import type { ModuleDef } from '../module/module.ts';
+import { type AvailableModule, ModuleLoader } from '../module/loader.ts';
+import type { ModuleDefFor } from '../module/module.ts';
 import { type Profile, V6_1 } from '../profile/profiles.ts';
 import type { VfioCore } from '../vfio/vfio_core.ts';
 import { debianBuild, type VfioBuild } from './build_config.ts';
+import type { KernelBug, KernelServices } from './kernel_services.ts';
 import { Klog } from './klog.ts';
 import { Process } from './process.ts';
 import { Runtime, type TaskHandle } from './runtime.ts';
@@ -17,15 +17,19 @@ import type { Scheduler } from './scheduler.ts';
 import type { Task } from './task.ts';
 import { Tracer, type VendorCallback } from './trace.ts';
 
+/** A loadable module of the model's kernel: its `module_init` and `module_exit` get the kernel. */
+export type ModuleDef = ModuleDefFor<Kernel>;
+
 /**
- * A kernel bug the model detected while running (what KASAN, a WARN or a refcount check would report):
- * a use after free of vendor or parent state, a refcount underflow, a sysfs duplicate-name warning.
+ * The modules a kernel of `profile` built with `build` provides, with `extra` user modules (a vendor driver
+ * under test), by name in boot order. The kernel does not know the catalog (the samples, VFIO, mdev): it is
+ * given one (`MdevSystem.boot` passes `moduleCatalog`), so the kernel core does not import its modules.
  */
-export interface KernelBug {
-  readonly kind: 'use-after-free' | 'uninitialized' | 'refcount' | 'warn';
-  readonly message: string;
-  readonly task: number;
-}
+export type ModuleCatalog = (
+  profile: Profile,
+  build: VfioBuild,
+  extra: readonly ModuleDef[],
+) => Map<string, AvailableModule<Kernel>>;
 
 /** How to build a kernel of the model. */
 export interface KernelOptions {
@@ -37,6 +41,8 @@ export interface KernelOptions {
   readonly scheduler?: Scheduler;
   /** Extra loadable modules (e.g. a user's own vendor driver). */
   readonly extraModules?: readonly ModuleDef[];
+  /** The modules the kernel provides (see `ModuleCatalog`). */
+  readonly catalog: ModuleCatalog;
 }
 
 /**
@@ -44,7 +50,7 @@ export interface KernelOptions {
  * driver core, the IOMMU core, the module loader and — while their modules are loaded — the mdev core and
  * VFIO. Everything a scenario or a test does goes through a task of this kernel.
  */
-export class Kernel {
+export class Kernel implements KernelServices {
   readonly rt: Runtime;
   readonly trace = new Tracer();
   readonly klog = new Klog();
@@ -52,7 +58,7 @@ export class Kernel {
   readonly vfs: Vfs;
   readonly core: DriverCore;
   readonly iommu: IommuGroups;
-  readonly modules: ModuleLoader;
+  readonly modules: ModuleLoader<Kernel>;
   readonly profile: Profile;
   readonly build: VfioBuild;
   /** The mdev core, while mdev.ko is loaded. */
@@ -81,14 +87,14 @@ export class Kernel {
     );
     this.iommu = new IommuGroups(this.kernfs, this.klog);
     this.init = new Process(1, 'init');
-    this.modules = new ModuleLoader(
+    this.modules = new ModuleLoader<Kernel>(
       this,
-      moduleCatalog(this.profile, this.build, options.extraModules ?? []),
+      options.catalog(this.profile, this.build, options.extraModules ?? []),
     );
   }
 
   /** Builds a kernel and initialises its built-in modules. */
-  static async boot(options: KernelOptions = {}): Promise<Kernel> {
+  static async boot(options: KernelOptions): Promise<Kernel> {
     const k = new Kernel(options);
     const boot = k.spawn('boot', k.init, (t) => k.modules.boot(t));
     await k.rt.quiesce();

@@ -3,7 +3,7 @@ import type { Bus } from '../base/bus.ts';
 import type { Device } from '../base/device.ts';
 import type { KernfsNode } from '../fs/kernfs.ts';
 import { EAGAIN, EBUSY, EEXIST, EINVAL, ENODEV, EUSERS } from '../kernel/errno.ts';
-import type { Kernel } from '../kernel/kernel.ts';
+import type { KernelServices } from '../kernel/kernel_services.ts';
 import { Mutex } from '../kernel/mutex.ts';
 import { RwSemaphore } from '../kernel/rwsem.ts';
 import type { Task } from '../kernel/task.ts';
@@ -42,7 +42,7 @@ export class MdevCore {
   /** The mdev bus and its drivers (mdev_driver.c). */
   readonly drivers: MdevDrivers;
 
-  constructor(private readonly k: Kernel) {
+  constructor(private readonly k: KernelServices) {
     this.drivers = new MdevDrivers(k, () => this.allDevices());
     this.bus = this.drivers.bus;
     this.sysfs = new MdevSysfs(k, this);

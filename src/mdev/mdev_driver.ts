@@ -1,6 +1,6 @@
 import { Bus } from '../base/bus.ts';
 import { EINVAL } from '../kernel/errno.ts';
-import type { Kernel } from '../kernel/kernel.ts';
+import type { KernelServices } from '../kernel/kernel_services.ts';
 import type { Task } from '../kernel/task.ts';
 import type { MdevBusDriver } from './mdev_bus_driver.ts';
 import type { MdevDevice } from './mdev_device.ts';
@@ -18,7 +18,7 @@ export class MdevDrivers {
   private readonly busDrivers = new Map<MdevDriver, MdevBusDriver>();
 
   constructor(
-    private readonly k: Kernel,
+    private readonly k: KernelServices,
     /** Every mdev device on the bus (the mdev core's list), for `driver_attach`. */
     private readonly allDevices: () => readonly MdevDevice[],
   ) {

@@ -1,4 +1,4 @@
-import type { ModuleDef } from '../module/module.ts';
+import type { ModuleDef } from '../kernel/kernel.ts';
 import { MdevCore } from './mdev_core.ts';
 
 /**

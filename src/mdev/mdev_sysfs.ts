@@ -1,7 +1,7 @@
 import type { AttributeGroup } from '../base/attribute_group.ts';
 import type { AttrOps, KernfsNode } from '../fs/kernfs.ts';
 import { EINVAL, ENOMEM } from '../kernel/errno.ts';
-import type { Kernel } from '../kernel/kernel.ts';
+import type { KernelServices } from '../kernel/kernel_services.ts';
 import type { Task } from '../kernel/task.ts';
 import { guidParse, UUID_STRING_LEN } from '../lib/guid.ts';
 import { kstrtoull } from '../lib/kstrtox.ts';
@@ -21,7 +21,7 @@ const E2BIG = 7;
  */
 export class MdevSysfs {
   constructor(
-    private readonly k: Kernel,
+    private readonly k: KernelServices,
     private readonly core: MdevCore,
   ) {}
 

@@ -1,7 +1,6 @@
 import { EINVAL, ENODEV } from '../kernel/errno.ts';
-import type { Kernel } from '../kernel/kernel.ts';
+import type { Kernel, ModuleDef } from '../kernel/kernel.ts';
 import type { Task } from '../kernel/task.ts';
-import type { ModuleDef } from '../module/module.ts';
 import type { VfioDevice, VfioDeviceOps } from '../vfio/vfio_device.ts';
 import type { MdevBusDriver } from './mdev_bus_driver.ts';
 import type { MdevDevice } from './mdev_device.ts';

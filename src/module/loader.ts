@@ -1,9 +1,19 @@
 import { EAGAIN, EBUSY, EEXIST, EINVAL, ENOENT } from '../kernel/errno.ts';
-import type { Kernel } from '../kernel/kernel.ts';
+import type { ModuleRefs } from '../kernel/kernel_services.ts';
+import type { Klog } from '../kernel/klog.ts';
 import { KERN_WARNING } from '../kernel/klog.ts';
+import type { Runtime } from '../kernel/runtime.ts';
 import type { Task } from '../kernel/task.ts';
+import type { Tracer } from '../kernel/trace.ts';
 import { WaitQueue } from '../kernel/waitqueue.ts';
-import type { LoadedModule, ModuleDef, ModuleParams } from './module.ts';
+import type { LoadedModule, ModuleDefFor, ModuleParams } from './module.ts';
+
+/** What the loader uses of the kernel `K` it loads modules into (and passes to their init and exit). */
+export interface ModuleHost {
+  readonly rt: Runtime;
+  readonly klog: Klog;
+  readonly trace: Tracer;
+}
 
 /** Where a load failed: opening the `.ko` file, or the `finit_module` call itself (the runner's `stage`). */
 export interface LoadResult {
@@ -12,8 +22,8 @@ export interface LoadResult {
 }
 
 /** A module the configuration provides: as a loadable `.ko` (=m) or built in (=y). */
-export interface AvailableModule {
-  readonly def: ModuleDef;
+export interface AvailableModule<K> {
+  readonly def: ModuleDefFor<K>;
   readonly builtin: boolean;
 }
 
@@ -23,13 +33,13 @@ export interface AvailableModule {
  * (ENOENT); unloading a module that others use, or that holds references (an open device fd pins its
  * driver, a container pins its IOMMU backend), is EAGAIN and changes nothing.
  */
-export class ModuleLoader {
-  readonly loaded = new Map<string, LoadedModule>();
+export class ModuleLoader<K extends ModuleHost> implements ModuleRefs {
+  readonly loaded = new Map<string, LoadedModule<K>>();
   private readonly finished: WaitQueue;
 
   constructor(
-    private readonly k: Kernel,
-    readonly available: ReadonlyMap<string, AvailableModule>,
+    private readonly k: K,
+    readonly available: ReadonlyMap<string, AvailableModule<K>>,
   ) {
     this.finished = new WaitQueue(k.rt, 'module_wq');
   }
@@ -89,7 +99,12 @@ export class ModuleLoader {
     return this.loaded.get(name)?.params;
   }
 
-  private async insert(task: Task, def: ModuleDef, paramString: string, builtin: boolean): Promise<number> {
+  private async insert(
+    task: Task,
+    def: ModuleDefFor<K>,
+    paramString: string,
+    builtin: boolean,
+  ): Promise<number> {
     await this.k.rt.preempt(task, `finit_module ${def.name}`);
     // add_unformed_module: wait for a module of that name that is still coming, then EEXIST if it is live
     // and EBUSY otherwise (it failed, or it is going) — never a second try.
@@ -111,7 +126,7 @@ export class ModuleLoader {
     }
     const params = this.parseParams(def, paramString);
     if (typeof params === 'number') return params;
-    const mod: LoadedModule = { def, state: 'Coming', refs: 0, users: new Set(), params, builtin };
+    const mod: LoadedModule<K> = { def, state: 'Coming', refs: 0, users: new Set(), params, builtin };
     this.loaded.set(def.name, mod);
     for (const dep of def.deps) this.loaded.get(dep)!.users.add(def.name);
     const ret = await def.init(this.k, task, params);
@@ -127,7 +142,7 @@ export class ModuleLoader {
   }
 
   /** `parse_args()`: `name=value` pairs; unknown names are ignored with a warning, bad values are EINVAL. */
-  private parseParams(def: ModuleDef, paramString: string): ModuleParams | number {
+  private parseParams(def: ModuleDefFor<K>, paramString: string): ModuleParams | number {
     const params: ModuleParams = {};
     for (const [name, p] of Object.entries(def.params)) params[name] = p.default;
     for (const word of paramString.split(/\s+/).filter(Boolean)) {

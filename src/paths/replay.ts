@@ -1,5 +1,6 @@
+import type { ModuleDef } from '../kernel/kernel.ts';
 import { Kernel } from '../kernel/kernel.ts';
-import type { ModuleDef } from '../module/module.ts';
+import { moduleCatalog } from '../module/catalog.ts';
 import { findProfile } from '../profile/profiles.ts';
 import { type OutputRecord, ScenarioRunner } from '../scenario/runner.ts';
 import { parseSteps } from '../scenario/steps.ts';
@@ -42,6 +43,7 @@ export async function runScenarioText(text: string, options: ReplayOptions): Pro
   const parsed = parseSteps(text);
   if (!parsed.ok) throw new Error(`line ${parsed.error.line}: ${parsed.error.message}`);
   const kernel = await Kernel.boot({
+    catalog: moduleCatalog,
     profile,
     ...(options.extraModules ? { extraModules: options.extraModules() } : {}),
   });

@@ -1,9 +1,8 @@
 import type { Device } from '../base/device.ts';
 import { EINVAL, ENODEV, ENOMEM } from '../kernel/errno.ts';
-import type { Kernel } from '../kernel/kernel.ts';
+import type { Kernel, ModuleDef } from '../kernel/kernel.ts';
 import type { MdevDevice } from '../mdev/mdev_device.ts';
 import type { MdevParentOps } from '../mdev/mdev_driver_ops.ts';
-import type { ModuleDef } from '../module/module.ts';
 import { MBOCHS_TYPES } from './mbochs_v6_1.ts';
 import { EmulatedPci } from './pci_emulation.ts';
 import { registerSample410, unregisterSample410 } from './sample_parent_v4_10.ts';

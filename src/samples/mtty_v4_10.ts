@@ -1,11 +1,10 @@
 import type { Device } from '../base/device.ts';
 import { EINVAL, ENODEV } from '../kernel/errno.ts';
-import type { Kernel } from '../kernel/kernel.ts';
+import type { Kernel, ModuleDef } from '../kernel/kernel.ts';
 import { Mutex } from '../kernel/mutex.ts';
 import type { Task } from '../kernel/task.ts';
 import type { MdevDevice } from '../mdev/mdev_device.ts';
 import type { MdevParentOps, MdevTypeGroup } from '../mdev/mdev_driver_ops.ts';
-import type { ModuleDef } from '../module/module.ts';
 import { MTTY_MAX_PORTS } from './mtty_v6_1.ts';
 import { EmulatedPci } from './pci_emulation.ts';
 import { registerSample410, unregisterSample410 } from './sample_parent_v4_10.ts';

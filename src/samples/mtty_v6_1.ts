@@ -1,8 +1,7 @@
-import type { Kernel } from '../kernel/kernel.ts';
+import type { Kernel, ModuleDef } from '../kernel/kernel.ts';
 import type { Task } from '../kernel/task.ts';
 import type { MdevDevice } from '../mdev/mdev_device.ts';
 import type { MdevDriver } from '../mdev/mdev_driver_ops.ts';
-import type { ModuleDef } from '../module/module.ts';
 import type { VfioDevice, VfioDeviceOps } from '../vfio/vfio_device.ts';
 import { EmulatedPci, emulatedPciOps } from './pci_emulation.ts';
 import { ResourcePool } from './resource_pool.ts';

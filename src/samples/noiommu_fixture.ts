@@ -1,5 +1,5 @@
 import type { Device } from '../base/device.ts';
-import type { ModuleDef } from '../module/module.ts';
+import type { ModuleDef } from '../kernel/kernel.ts';
 import type { VfioDevice } from '../vfio/vfio_device.ts';
 import { registerClassDevice, unregisterClassDevice } from './class_device.ts';
 

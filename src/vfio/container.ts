@@ -1,6 +1,6 @@
 import type { FileOperations } from '../fs/file.ts';
 import { EBADF, EINVAL, ENODEV, EPERM } from '../kernel/errno.ts';
-import type { Kernel } from '../kernel/kernel.ts';
+import type { KernelServices } from '../kernel/kernel_services.ts';
 import { RwSemaphore } from '../kernel/rwsem.ts';
 import type { Task } from '../kernel/task.ts';
 import type { VfioGroup } from './group.ts';
@@ -32,7 +32,7 @@ export class Containers {
   /** Containers alive (an open fd or an attached group holds them): for introspection and leak checks. */
   readonly live = new Set<VfioContainer>();
 
-  constructor(private readonly k: Kernel) {}
+  constructor(private readonly k: KernelServices) {}
 
   /** `vfio_register_iommu_driver()`: -EINVAL for a duplicate. */
   registerDriver(ops: VfioIommuDriverOps): number {

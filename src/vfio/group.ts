@@ -2,7 +2,7 @@ import type { File, FileOperations } from '../fs/file.ts';
 import type { ChardevOpened, KernfsNode } from '../fs/kernfs.ts';
 import type { IommuGroup } from '../iommu/iommu_group.ts';
 import { EBADF, EBUSY, EINVAL, ENODEV, ENOTTY, EPERM } from '../kernel/errno.ts';
-import type { Kernel } from '../kernel/kernel.ts';
+import type { KernelServices } from '../kernel/kernel_services.ts';
 import { Mutex } from '../kernel/mutex.ts';
 import type { Task } from '../kernel/task.ts';
 import type { Containers, VfioContainer } from './container.ts';
@@ -67,7 +67,7 @@ export class VfioGroups {
   readonly groupListLock: Mutex;
 
   constructor(
-    private readonly k: Kernel,
+    private readonly k: KernelServices,
     private readonly containers: Containers,
     /** `/dev/vfio`, where group nodes go. */
     private readonly devDir: KernfsNode,

@@ -1,4 +1,4 @@
-import type { ModuleDef } from '../module/module.ts';
+import type { ModuleDef } from '../kernel/kernel.ts';
 import type { VfioIommuDriverOps } from './iommu_driver.ts';
 import { spaprTceBackend } from './iommu_spapr_tce.ts';
 import { type1Backend } from './iommu_type1.ts';

@@ -5,7 +5,7 @@ import type { IommuGroup } from '../iommu/iommu_group.ts';
 import { Completion } from '../kernel/completion.ts';
 import { EINVAL, ENODEV, EPERM } from '../kernel/errno.ts';
 import { Ida } from '../kernel/ida.ts';
-import type { Kernel } from '../kernel/kernel.ts';
+import type { KernelServices } from '../kernel/kernel_services.ts';
 import { Mutex } from '../kernel/mutex.ts';
 import type { Task } from '../kernel/task.ts';
 import { Containers, type VfioContainer } from './container.ts';
@@ -35,7 +35,7 @@ export class VfioCore {
   /** `vfio.enable_unsafe_noiommu_mode` (only with CONFIG_VFIO_NOIOMMU). */
   noiommuMode = false;
 
-  constructor(private readonly k: Kernel) {
+  constructor(private readonly k: KernelServices) {
     this.containers = new Containers(k);
     this.devDir = k.kernfs.mkdirs('/dev/vfio');
     this.vfioGroups = new VfioGroups(k, this.containers, this.devDir, (t, group, vdev) =>

@@ -1,4 +1,4 @@
-import type { ModuleDef } from '../module/module.ts';
+import type { ModuleDef } from '../kernel/kernel.ts';
 import { moduleParamsDir } from '../module/params_sysfs.ts';
 import { noiommuBackend } from './iommu_noiommu.ts';
 import { VfioCore } from './vfio_core.ts';

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Kernel } from '../../src/kernel/kernel.ts';
+import { moduleCatalog } from '../../src/module/catalog.ts';
 import { V6_1 } from '../../src/profile/profiles.ts';
 import { compareOutputs } from '../../src/scenario/compare.ts';
 import { type OutputRecord, ScenarioRunner } from '../../src/scenario/runner.ts';
@@ -16,7 +17,7 @@ const scenarios = readdirSync(FIXTURES)
 async function runModel(name: string): Promise<OutputRecord[]> {
   const parsed = parseSteps(readFileSync(join(FIXTURES, `${name}.steps`), 'utf8'));
   if (!parsed.ok) throw new Error(`${name}:${parsed.error.line}: ${parsed.error.message}`);
-  const kernel = await Kernel.boot({ profile: V6_1 });
+  const kernel = await Kernel.boot({ profile: V6_1, catalog: moduleCatalog });
   const out: OutputRecord[] = [];
   await new ScenarioRunner(kernel, (r) => out.push(r)).run(parsed.steps);
   expect(kernel.rt.oopses).toEqual([]);

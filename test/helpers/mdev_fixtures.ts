@@ -2,7 +2,7 @@ import type { Pending } from '../../src/api/pending.ts';
 import { MdevSystem } from '../../src/api/system.ts';
 import type { VfioUser } from '../../src/api/vfio_user.ts';
 import { debianBuild } from '../../src/kernel/build_config.ts';
-import type { ModuleDef } from '../../src/module/module.ts';
+import type { ModuleDef } from '../../src/kernel/kernel.ts';
 import type { Profile } from '../../src/profile/profiles.ts';
 import { V4_10, V6_1 } from '../../src/profile/profiles.ts';
 import type { OpRecord } from '../../src/scenario/holder.ts';

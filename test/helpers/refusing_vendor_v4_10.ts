@@ -1,8 +1,8 @@
 import type { Device } from '../../src/base/device.ts';
 import { EBUSY, EINVAL, ENODEV } from '../../src/kernel/errno.ts';
+import type { ModuleDef } from '../../src/kernel/kernel.ts';
 import type { MdevDevice } from '../../src/mdev/mdev_device.ts';
 import type { MdevParentOps } from '../../src/mdev/mdev_driver_ops.ts';
-import type { ModuleDef } from '../../src/module/module.ts';
 import { EmulatedPci } from '../../src/samples/pci_emulation.ts';
 import { registerSample410, unregisterSample410 } from '../../src/samples/sample_parent_v4_10.ts';
 
