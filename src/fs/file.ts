@@ -1,5 +1,4 @@
 import type { Task } from '../kernel/task.ts';
-import type { KernfsNode } from './kernfs.ts';
 
 /** A user-space memory buffer of the model (what `read`/`write` copy). */
 export type UserBuffer = Uint8Array;
@@ -32,8 +31,6 @@ export class File {
     public privateData: unknown,
     /** `O_RDONLY`, `O_WRONLY` or `O_RDWR`. */
     readonly mode: 'r' | 'w' | 'rw',
-    /** The kernfs node behind it, for sysfs and device nodes. */
-    readonly node?: KernfsNode,
   ) {}
 
   /** `get_file()`. */

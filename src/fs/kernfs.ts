@@ -1,5 +1,5 @@
 import { EEXIST } from '../kernel/errno.ts';
-import type { Runtime } from '../kernel/runtime.ts';
+import type { Preemption } from '../kernel/preemption.ts';
 import type { Task } from '../kernel/task.ts';
 import { WaitQueue } from '../kernel/waitqueue.ts';
 import type { File, FileOperations } from './file.ts';
@@ -75,7 +75,7 @@ export class Kernfs {
   readonly root = new KernfsNode('', 'dir');
   private readonly drained: WaitQueue;
 
-  constructor(private readonly rt: Runtime) {
+  constructor(private readonly rt: Preemption) {
     this.drained = new WaitQueue(rt, 'kernfs_drain');
   }
 

@@ -122,18 +122,18 @@ export class Vfs {
     switch (node.kind) {
       case 'dir':
         if (mode !== 'r') return -EISDIR;
-        return new File(node.path, DIR_OPS, null, mode, node);
+        return new File(node.path, DIR_OPS, null, mode);
       case 'attr': {
         // kernfs_fop_open: a write open needs ->store, a read open needs ->show; else EACCES even for root.
         if (mode !== 'r' && !node.attr?.store) return -EACCES;
         if (mode !== 'w' && !node.attr?.show) return -EACCES;
         if (node.deactivated) return -ENODEV;
-        return new File(node.path, this.attrOps(), null, mode, node);
+        return new File(node.path, this.attrOps(node), null, mode);
       }
       case 'chardev': {
         const opened = await node.chardev!(task);
         if (typeof opened === 'number') return opened;
-        const file = new File(node.path, opened.fops, opened.data, mode, node);
+        const file = new File(node.path, opened.fops, opened.data, mode);
         opened.opened?.(file);
         return file;
       }
@@ -142,11 +142,11 @@ export class Vfs {
     }
   }
 
-  private attrOps(): FileOperations {
+  /** The file operations of sysfs attribute `node`: `show` on read, `store` on write, while it is active. */
+  private attrOps(node: KernfsNode): FileOperations {
     const kernfs = this.kernfs;
     return {
-      async read(task, file) {
-        const node = file.node!;
+      async read(task) {
         if (!kernfs.getActive(node)) return -ENODEV;
         try {
           const text = await node.attr!.show!(task);
@@ -155,8 +155,7 @@ export class Vfs {
           kernfs.putActive(node);
         }
       },
-      async write(task, file, data) {
-        const node = file.node!;
+      async write(task, _file, data) {
         if (data.length === 0) return 0;
         if (!kernfs.getActive(node)) return -ENODEV;
         try {

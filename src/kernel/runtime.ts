@@ -1,5 +1,6 @@
+import type { Preemption } from './preemption.ts';
 import type { Process } from './process.ts';
-import { PromptScheduler, type Scheduler } from './scheduler.ts';
+import { PromptScheduler, type Scheduler, type SchedulerRuntime } from './scheduler.ts';
 import { Task } from './task.ts';
 
 /** A task started by `spawn`, with the promise of its result. */
@@ -19,7 +20,7 @@ export interface Quiescence {
  * scheduler, puts them to sleep and wakes them, and detects quiescence (no task running). This is the
  * machinery under every lock and wait of the model; it holds no kernel state of its own.
  */
-export class Runtime {
+export class Runtime implements Preemption, SchedulerRuntime {
   private nextTaskId = 1;
   private readonly live = new Set<Task>();
   private running = 0;

@@ -1,5 +1,12 @@
-import type { Runtime } from './runtime.ts';
 import type { Task } from './task.ts';
+
+/** What a scheduler may watch of the runtime it schedules: whether a task is running, and when none is. */
+export interface SchedulerRuntime {
+  /** True while some task is between two preemption points. */
+  readonly busy: boolean;
+  /** Resolves once no task is running. */
+  idle(): Promise<void>;
+}
 
 /**
  * The injectable scheduler interface of the kernel model. Every point where the kernel could be preempted
@@ -16,7 +23,7 @@ export interface Scheduler {
    */
   preempt(task: Task, point: string, resume: () => void): boolean;
   /** Called once with the runtime it schedules (so it can wait for idleness). Optional. */
-  attach?(rt: Runtime): void;
+  attach?(rt: SchedulerRuntime): void;
   /** A task changed state (started, parked, blocked, woken, exited). Optional. */
   onTaskState?(task: Task): void;
   /**

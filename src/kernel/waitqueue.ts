@@ -1,4 +1,4 @@
-import type { Runtime } from './runtime.ts';
+import type { Preemption } from './preemption.ts';
 import type { Task } from './task.ts';
 
 interface Sleeper {
@@ -15,7 +15,7 @@ export class WaitQueue {
   private sleepers: Sleeper[] = [];
 
   constructor(
-    private readonly rt: Runtime,
+    private readonly rt: Preemption,
     /** Shown as the task's position while it sleeps, e.g. `mutex mdev_list_lock`. */
     readonly name: string,
   ) {}

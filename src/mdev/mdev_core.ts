@@ -11,7 +11,7 @@ import { MdevDevice } from './mdev_device.ts';
 import { MdevDrivers } from './mdev_driver.ts';
 import type { MdevDriver, MdevParentOps } from './mdev_driver_ops.ts';
 import { MdevParent } from './mdev_parent.ts';
-import { MdevSysfs } from './mdev_sysfs.ts';
+import { type MdevDeviceLifecycle, MdevSysfs } from './mdev_sysfs.ts';
 import { MdevType } from './mdev_type.ts';
 
 /** A 6.1 type as the vendor declares it (`struct mdev_type` fields the vendor fills). */
@@ -27,7 +27,7 @@ export interface MdevTypeSpec {
  * `MdevDrivers`, the twin of mdev_driver.c), the global device list and its lock, parent registration and unregistration, and the create and remove
  * sequences, with the lock placement and step order of the profile (kernel-semantics.md §1.5–1.6, §2.3–2.5).
  */
-export class MdevCore {
+export class MdevCore implements MdevDeviceLifecycle {
   readonly bus: Bus;
   readonly sysfs: MdevSysfs;
   /** The global `mdev_list` (4.10: listed devices; 4.18+: every device from reservation to release). */

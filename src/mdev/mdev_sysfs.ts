@@ -5,7 +5,6 @@ import type { KernelServices } from '../kernel/kernel_services.ts';
 import type { Task } from '../kernel/task.ts';
 import { guidParse, UUID_STRING_LEN } from '../lib/guid.ts';
 import { kstrtoull } from '../lib/kstrtox.ts';
-import type { MdevCore } from './mdev_core.ts';
 import type { MdevDevice } from './mdev_device.ts';
 import type { MdevParent } from './mdev_parent.ts';
 import type { MdevType } from './mdev_type.ts';
@@ -15,6 +14,15 @@ const PAGE_SIZE = 4096;
 const E2BIG = 7;
 
 /**
+ * What the sysfs stores call in the mdev core (the functions mdev_private.h declares for mdev_sysfs.c):
+ * `mdev_device_create()` and `mdev_device_remove()`, each 0 or -errno.
+ */
+export interface MdevDeviceLifecycle {
+  deviceCreate(task: Task, type: MdevType, uuid: string): Promise<number>;
+  deviceRemove(task: Task, mdev: MdevDevice, force: boolean): Promise<number>;
+}
+
+/**
  * The sysfs side of mdev (drivers/vfio/mdev/mdev_sysfs.c): the `mdev_supported_types` kset and its type
  * directories, the `create` store (length and UUID parsing), the device's `remove` store (kstrtoul, the
  * self-removal of the file) and the `devices/<uuid>` and `mdev_type` links.
@@ -22,7 +30,7 @@ const E2BIG = 7;
 export class MdevSysfs {
   constructor(
     private readonly k: KernelServices,
-    private readonly core: MdevCore,
+    private readonly core: MdevDeviceLifecycle,
   ) {}
 
   /**

@@ -1,6 +1,5 @@
 import type { Scheduler as FcScheduler, SchedulerReportItem, SchedulerSequenceItem } from 'fast-check';
-import type { Runtime } from '../kernel/runtime.ts';
-import type { Scheduler } from '../kernel/scheduler.ts';
+import type { Scheduler, SchedulerRuntime } from '../kernel/scheduler.ts';
 import type { Task } from '../kernel/task.ts';
 import type { RunScheduler } from './run_scheduler.ts';
 
@@ -40,7 +39,7 @@ export class ControlledScheduler implements Scheduler, FcScheduler, RunScheduler
   /** What is parked, oldest first (the policy sees this array itself: no copy per decision). */
   private readonly parked: Entry[] = [];
   private nextId = 1;
-  private rt: Runtime | null = null;
+  private rt: SchedulerRuntime | null = null;
   /** Whether the last release was a kernel task (whose next park `Runtime.idle` reports at once). */
   private lastWasTask = false;
   /** Every release, in order. */
@@ -49,7 +48,7 @@ export class ControlledScheduler implements Scheduler, FcScheduler, RunScheduler
   constructor(public policy: PickPolicy = FIFO) {}
 
   /** Connects the runtime whose idleness decides when the next choice is made. */
-  attach(rt: Runtime): void {
+  attach(rt: SchedulerRuntime): void {
     this.rt = rt;
   }
 

@@ -1,6 +1,5 @@
 import type { Scheduler as FcScheduler } from 'fast-check';
-import type { Runtime } from '../kernel/runtime.ts';
-import type { Scheduler } from '../kernel/scheduler.ts';
+import type { Scheduler, SchedulerRuntime } from '../kernel/scheduler.ts';
 import type { Task } from '../kernel/task.ts';
 import type { RunScheduler } from './run_scheduler.ts';
 
@@ -15,13 +14,13 @@ import type { RunScheduler } from './run_scheduler.ts';
 export class FastCheckAdapter implements Scheduler, RunScheduler {
   readonly kernel: Scheduler = this;
   private readonly released: string[] = [];
-  private rt: Runtime | null = null;
+  private rt: SchedulerRuntime | null = null;
   private readonly queue: Array<{ label: string; go: () => void; harness: boolean }> = [];
   private pumping = false;
 
   constructor(readonly fc: FcScheduler) {}
 
-  attach(rt: Runtime): void {
+  attach(rt: SchedulerRuntime): void {
     this.rt = rt;
   }
 

@@ -6,11 +6,9 @@ import type { KernelServices } from '../kernel/kernel_services.ts';
 import { Mutex } from '../kernel/mutex.ts';
 import type { Task } from '../kernel/task.ts';
 import type { Containers, VfioContainer } from './container.ts';
+import type { VfioGroupType } from './iommu_driver.ts';
 import { VFIO_GROUP_FLAGS_CONTAINER_SET, VFIO_GROUP_FLAGS_VIABLE, type VfioGroupStatus } from './uapi.ts';
 import type { VfioDevice } from './vfio_device.ts';
-
-/** How a group is backed: a real IOMMU, an emulated one (mdev), or none (noiommu mode). */
-export type VfioGroupType = 'iommu' | 'emulated' | 'noiommu';
 
 /**
  * `struct vfio_group`: `/dev/vfio/<N>` (`noiommu-<N>` in noiommu mode) for one IOMMU group. It is

@@ -1,6 +1,11 @@
 import type { IommuGroup } from '../iommu/iommu_group.ts';
 import type { Task } from '../kernel/task.ts';
-import type { VfioGroupType } from './group.ts';
+
+/**
+ * How a VFIO group is backed (`enum vfio_group_type`, drivers/vfio/vfio.h): a real IOMMU, an emulated one
+ * (mdev), or none (noiommu mode). IOMMU drivers get it with every group attached to them.
+ */
+export type VfioGroupType = 'iommu' | 'emulated' | 'noiommu';
 
 /** Opaque per-container state of an IOMMU backend (`iommu_data`). */
 export interface IommuData {
