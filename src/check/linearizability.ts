@@ -62,6 +62,183 @@ function same(a: SpecResult | null, b: SpecResult | null): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** One linearized operation with what explained it: a window of the overlap rules, a known issue. */
+interface Link {
+  readonly id: number;
+  readonly window?: string;
+  readonly knownIssue?: string;
+}
+
+/**
+ * A point of the search: the spec state after a linearization prefix (`path`), the operations it has
+ * linearized and returned (`done`), and those it has linearized that the spec keeps blocked (`waiting`).
+ */
+interface Configuration {
+  readonly state: SpecState;
+  readonly done: ReadonlySet<number>;
+  readonly waiting: ReadonlySet<number>;
+  readonly path: readonly Link[];
+}
+
+/** One way to linearize a candidate next: the atomic step, or an overlap window's alternative. */
+interface Attempt {
+  readonly step: SpecStep;
+  readonly link: Link;
+  /** The atomic step itself (only its mismatches are reported as refusals). */
+  readonly atomic: boolean;
+}
+
+/** A refusal: an operation whose returned result the spec could not give at some point. */
+type Refusal = NonLinearizable['refusals'][number];
+
+const INF = Number.POSITIVE_INFINITY;
+
+/**
+ * The depth-first search behind `checkLinearizable`, with its bookkeeping as fields: the visited
+ * configurations, how many it explored, the deepest failure (for the report), the known issues it met,
+ * and the first complete linearization in case none ends in the state the system ended in.
+ */
+class LinearizationSearch {
+  private readonly ops: readonly HistoryOp[];
+  private readonly byId: ReadonlyMap<number, HistoryOp>;
+  /** For each operation, the operations whose intervals overlap it, with what they returned. */
+  private readonly overlappingOf: ReadonlyMap<number, readonly Overlapping[]>;
+  private readonly visited = new Set<string>();
+  explored = 0;
+  best: NonLinearizable = { ok: false, prefix: [], refusals: [] };
+  readonly knownIssues = new Set<string>();
+  fallback: { readonly path: readonly Link[]; readonly state: SpecState } | null = null;
+  /** The state after the linearization found. */
+  finalState: SpecState;
+
+  constructor(
+    private readonly initial: SpecState,
+    history: readonly HistoryOp[],
+    private readonly step: SpecStepFn,
+    private readonly overlaps: OverlapFn,
+    private readonly matchesEnd: (final: SpecState) => boolean,
+  ) {
+    this.ops = [...history].sort((a, b) => a.invoke - b.invoke);
+    this.byId = new Map(this.ops.map((o) => [o.id, o]));
+    this.overlappingOf = new Map(
+      this.ops.map((c) => [
+        c.id,
+        this.ops
+          .filter((o) => o.id !== c.id && o.invoke < (c.response ?? INF) && c.invoke < (o.response ?? INF))
+          .map((o) => ({ op: o.op, result: o.result })),
+      ]),
+    );
+    this.finalState = initial;
+  }
+
+  /** A linearization ending in a state `matchesEnd` accepts, else the first complete one, else null. */
+  run(): readonly Link[] | null {
+    const found = this.search({ state: this.initial, done: new Set(), waiting: new Set(), path: [] });
+    if (found || !this.fallback) return found;
+    this.finalState = this.fallback.state;
+    return this.fallback.path;
+  }
+
+  private search(config: Configuration): readonly Link[] | null {
+    const open = this.ops.filter((o) => !config.done.has(o.id));
+    if (this.complete(config, open)) return this.finish(config);
+    const key = `${JSON.stringify(config.state)}|${[...config.done].sort().join(',')}|${[...config.waiting].sort().join(',')}`;
+    if (this.visited.has(key)) return null;
+    this.visited.add(key);
+    this.explored++;
+    // Candidates: not yet linearized, invoked before the earliest return among the operations still open.
+    const horizon = Math.min(...open.map((o) => o.response ?? INF));
+    const refusals: Refusal[] = [];
+    for (const c of open) {
+      if (config.waiting.has(c.id) || c.invoke > horizon) continue;
+      for (const attempt of this.attempts(config.state, c)) {
+        const next = this.advance(config, c, attempt, refusals);
+        const found = next && this.search(next);
+        if (found) return found;
+      }
+    }
+    if (refusals.length === 0) refusals.push(...this.returnedWhileWaiting(config));
+    if (config.path.length >= this.best.prefix.length)
+      this.best = { ok: false, prefix: config.path.map((l) => l.id), refusals };
+    return null;
+  }
+
+  /** Every operation that returned has been linearized and completed. */
+  private complete(config: Configuration, open: readonly HistoryOp[]): boolean {
+    const mustFinish = open.some((o) => o.response !== null && !config.waiting.has(o.id));
+    const waitingReturned = [...config.waiting].some((id) => this.byId.get(id)!.response !== null);
+    return !mustFinish && !waitingReturned;
+  }
+
+  /** A complete linearization: the answer if it ends where the system did, else kept as the fallback. */
+  private finish(config: Configuration): readonly Link[] | null {
+    if (this.matchesEnd(config.state)) {
+      this.finalState = config.state;
+      return config.path;
+    }
+    this.fallback ??= { path: config.path, state: config.state };
+    return null;
+  }
+
+  /** The ways to linearize `c` next: its atomic step, then the overlap windows that give its result. */
+  private attempts(state: SpecState, c: HistoryOp): Attempt[] {
+    const s = this.step(state, c.op, c.id);
+    if (s.knownIssue) this.knownIssues.add(s.knownIssue);
+    const attempts: Attempt[] = [
+      { step: s, link: { id: c.id, ...(s.knownIssue ? { knownIssue: s.knownIssue } : {}) }, atomic: true },
+    ];
+    if (!c.result || same(s.result, c.result)) return attempts;
+    for (const alt of this.overlaps(state, c.op, this.overlappingOf.get(c.id)!)) {
+      if (!same(alt.result, c.result)) continue;
+      if (alt.knownIssue) this.knownIssues.add(alt.knownIssue);
+      attempts.push({
+        step: { state: alt.state, result: alt.result, completed: [] },
+        link: { id: c.id, window: alt.window, ...(alt.knownIssue ? { knownIssue: alt.knownIssue } : {}) },
+        atomic: false,
+      });
+    }
+    return attempts;
+  }
+
+  /**
+   * The configuration after linearizing `c` by `attempt`, or null (with the refusal noted) when the
+   * attempt's result, or the result of an operation it completes, is not what was returned.
+   */
+  private advance(
+    config: Configuration,
+    c: HistoryOp,
+    attempt: Attempt,
+    refusals: Refusal[],
+  ): Configuration | null {
+    const { step: t } = attempt;
+    const done = new Set(config.done);
+    const waiting = new Set(config.waiting);
+    if (t.result.kind === 'blocked') waiting.add(c.id);
+    else if (c.response === null || !same(t.result, c.result)) {
+      if (attempt.atomic) refusals.push({ id: c.id, expected: t.result, actual: c.result });
+      return null;
+    } else done.add(c.id);
+    for (const completed of t.completed) {
+      const o = this.byId.get(completed.id);
+      if (!o || !waiting.has(completed.id) || o.response === null || !same(completed.result, o.result)) {
+        refusals.push({ id: completed.id, expected: completed.result, actual: o?.result ?? null });
+        return null;
+      }
+      waiting.delete(completed.id);
+      done.add(completed.id);
+    }
+    return { state: t.state, done, waiting, path: [...config.path, attempt.link] };
+  }
+
+  /** Nothing could come next because an operation the spec keeps blocked had already returned. */
+  private returnedWhileWaiting(config: Configuration): Refusal[] {
+    return [...config.waiting].flatMap((id) => {
+      const o = this.byId.get(id)!;
+      return o.response !== null ? [{ id, expected: { kind: 'blocked' } as const, actual: o.result }] : [];
+    });
+  }
+}
+
 /**
  * Is there an order of the operations, consistent with their real-time order (an operation that returned
  * before another was invoked comes first), in which the sequential specification gives every operation the
@@ -71,10 +248,9 @@ function same(a: SpecResult | null, b: SpecResult | null): boolean {
  * may still be explained by `overlaps` (a documented window in which the kernel's operation is not atomic,
  * given the operations that overlapped it); the linearization reports each window it used. Among the
  * linearizations, one whose final state `matchesEnd` (the state the system was left in) is preferred, so
- * that the end-of-run comparison is made against the right one. Wing & Gong's
- * search, with a cache of visited
- * (state, linearized, waiting) configurations (Lowe's optimisation), so histories of tens of operations are
- * checked quickly.
+ * that the end-of-run comparison is made against the right one. Wing & Gong's search, with a cache of
+ * visited (state, linearized, waiting) configurations (Lowe's optimisation), so histories of tens of
+ * operations are checked quickly.
  */
 export function checkLinearizable(
   initial: SpecState,
@@ -83,111 +259,16 @@ export function checkLinearizable(
   overlaps: OverlapFn = () => [],
   matchesEnd: (final: SpecState) => boolean = () => true,
 ): LinearizabilityResult {
-  const INF = Number.POSITIVE_INFINITY;
-  const ops = [...history].sort((a, b) => a.invoke - b.invoke);
-  const byId = new Map(ops.map((o) => [o.id, o]));
-  const visited = new Set<string>();
-  let explored = 0;
-  let best: NonLinearizable = { ok: false, prefix: [], refusals: [] };
-  const knownIssues = new Set<string>();
-  let finalState = initial;
-  /** The first complete linearization, kept in case none ends in the state the system ended in. */
-  let fallback = null as { path: Link[]; state: SpecState } | null;
-  const overlappingOf = new Map(
-    ops.map((c) => [
-      c.id,
-      ops
-        .filter((o) => o.id !== c.id && o.invoke < (c.response ?? INF) && c.invoke < (o.response ?? INF))
-        .map((o) => ({ op: o.op, result: o.result })),
-    ]),
-  );
-
-  // `waiting`: linearized, spec said blocked, not yet completed.
-  /** One linearized operation with what explained it: a window of the overlap rules, a known issue. */
-  type Link = { readonly id: number; readonly window?: string; readonly knownIssue?: string };
-  const search = (state: SpecState, done: Set<number>, waiting: Set<number>, path: Link[]): Link[] | null => {
-    const open = ops.filter((o) => !done.has(o.id));
-    const mustFinish = open.filter((o) => o.response !== null && !waiting.has(o.id));
-    const waitingReturned = [...waiting].some((id) => byId.get(id)!.response !== null);
-    if (mustFinish.length === 0 && !waitingReturned) {
-      if (matchesEnd(state)) {
-        finalState = state;
-        return path;
-      }
-      fallback ??= { path, state };
-      return null;
-    }
-    const key = `${JSON.stringify(state)}|${[...done].sort().join(',')}|${[...waiting].sort().join(',')}`;
-    if (visited.has(key)) return null;
-    visited.add(key);
-    explored++;
-    // Candidates: not yet linearized, invoked before the earliest return among the operations still open.
-    const horizon = Math.min(...open.map((o) => o.response ?? INF));
-    const refusals: NonLinearizable['refusals'][number][] = [];
-    for (const c of open) {
-      if (waiting.has(c.id) || c.invoke > horizon) continue;
-      const s = step(state, c.op, c.id);
-      if (s.knownIssue) knownIssues.add(s.knownIssue);
-      const tries: Array<{ step: SpecStep; link: Link }> = [
-        { step: s, link: { id: c.id, ...(s.knownIssue ? { knownIssue: s.knownIssue } : {}) } },
-      ];
-      if (c.result && !same(s.result, c.result)) {
-        for (const alt of overlaps(state, c.op, overlappingOf.get(c.id)!)) {
-          if (!same(alt.result, c.result)) continue;
-          if (alt.knownIssue) knownIssues.add(alt.knownIssue);
-          tries.push({
-            step: { state: alt.state, result: alt.result, completed: [] },
-            link: { id: c.id, window: alt.window, ...(alt.knownIssue ? { knownIssue: alt.knownIssue } : {}) },
-          });
-        }
-      }
-      for (const { step: t, link } of tries) {
-        const nextDone = new Set(done);
-        const nextWaiting = new Set(waiting);
-        if (t.result.kind === 'blocked') nextWaiting.add(c.id);
-        else if (c.response === null || !same(t.result, c.result)) {
-          if (t === s) refusals.push({ id: c.id, expected: t.result, actual: c.result });
-          continue;
-        } else nextDone.add(c.id);
-        let consistent = true;
-        for (const done1 of t.completed) {
-          const o = byId.get(done1.id);
-          if (!o || !nextWaiting.has(done1.id) || o.response === null || !same(done1.result, o.result)) {
-            refusals.push({ id: done1.id, expected: done1.result, actual: o?.result ?? null });
-            consistent = false;
-            break;
-          }
-          nextWaiting.delete(done1.id);
-          nextDone.add(done1.id);
-        }
-        if (!consistent) continue;
-        const found = search(t.state, nextDone, nextWaiting, [...path, link]);
-        if (found) return found;
-      }
-    }
-    if (refusals.length === 0) {
-      // Nothing could come next because an operation the spec keeps blocked had already returned.
-      for (const id of waiting) {
-        const o = byId.get(id)!;
-        if (o.response !== null) refusals.push({ id, expected: { kind: 'blocked' }, actual: o.result });
-      }
-    }
-    if (path.length >= best.prefix.length) best = { ok: false, prefix: path.map((l) => l.id), refusals };
-    return null;
-  };
-
-  let path = search(initial, new Set(), new Set(), []);
-  if (!path && fallback) {
-    path = fallback.path;
-    finalState = fallback.state;
-  }
-  if (!path) return { ...best, explored, knownIssues: [...knownIssues].sort() };
+  const search = new LinearizationSearch(initial, history, step, overlaps, matchesEnd);
+  const path = search.run();
+  if (!path)
+    return { ...search.best, explored: search.explored, knownIssues: [...search.knownIssues].sort() };
   return {
     ok: true,
     order: path.map((l) => l.id),
-    finalState,
+    finalState: search.finalState,
     windows: path.flatMap((l) => (l.window ? [{ id: l.id, window: l.window }] : [])),
-    explored,
+    explored: search.explored,
     knownIssues: [...new Set(path.flatMap((l) => (l.knownIssue ? [l.knownIssue] : [])))].sort(),
   };
 }
