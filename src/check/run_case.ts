@@ -139,20 +139,67 @@ async function runProgram(
     if (command.check(model)) await startCommand(command, `prefix ${i}: ${command}`, model, recorder, sched);
   }
   await sched.waitIdle();
-  let stopped = false;
-  program.branches.forEach(async (branch, b) => {
-    for (const [j, command] of branch.entries()) {
-      await sched.schedule(Promise.resolve(), `branch ${b}.${j}: ${command}`);
-      if (stopped) return;
-      if (!command.check(model)) continue;
-      const id = recorder.ops.length;
-      await command.run(model, { recorder });
-      branchOf.set(id, b);
-      await recorder.returned(id);
-    }
-  });
+  // Every branch starts now, each keeping its own promise (`BranchRun.done`). They are not awaited: a
+  // branch whose operation is still asleep once nothing can run waits for the teardown, which comes after
+  // this function. A branch that failed makes the run fail here.
+  const branches = program.branches.map((commands, b) =>
+    new BranchRun(commands, b).start(model, recorder, sched, branchOf),
+  );
   await sched.waitIdle();
-  stopped = true;
+  for (const branch of branches) branch.stop();
+  for (const branch of branches) if (branch.failure !== undefined) throw branch.failure;
+}
+
+/** One branch of a parallel program: its commands, one after another, until the program stops it. */
+class BranchRun {
+  private stopped = false;
+  /** What the branch threw, if it failed. */
+  failure: unknown = undefined;
+  /** Settles when the branch has run its commands, stopped or failed (never rejects). */
+  done: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly commands: readonly CaseCommand[],
+    private readonly index: number,
+  ) {}
+
+  /** Starts running the branch's commands (see `done`). */
+  start(
+    model: CommandModel,
+    recorder: HistoryRecorder,
+    sched: RunScheduler,
+    branchOf: Map<number, number>,
+  ): this {
+    this.done = this.run(model, recorder, sched, branchOf);
+    return this;
+  }
+
+  /** Runs the branch's commands; a failure is kept in `failure`. */
+  private async run(
+    model: CommandModel,
+    recorder: HistoryRecorder,
+    sched: RunScheduler,
+    branchOf: Map<number, number>,
+  ): Promise<void> {
+    try {
+      for (const [j, command] of this.commands.entries()) {
+        await sched.schedule(Promise.resolve(), `branch ${this.index}.${j}: ${command}`);
+        if (this.stopped) return;
+        if (!command.check(model)) continue;
+        const id = recorder.ops.length;
+        await command.run(model, { recorder });
+        branchOf.set(id, this.index);
+        await recorder.returned(id);
+      }
+    } catch (error) {
+      this.failure = error;
+    }
+  }
+
+  /** Starts no further command. */
+  stop(): void {
+    this.stopped = true;
+  }
 }
 
 /** `available_instances` of every type of every parent, read through sysfs. */
