@@ -533,6 +533,3 @@ export function createIommuBackendMachine({ profile }: { readonly profile: Kerne
     },
   });
 }
-
-/** The IOMMU backend machine of one profile. */
-export type IommuBackendMachine = ReturnType<typeof createIommuBackendMachine>;

@@ -309,6 +309,3 @@ export function createParentMachine({ profile }: { readonly profile: KernelProfi
     },
   });
 }
-
-/** The parent machine of one profile. */
-export type ParentMachine = ReturnType<typeof createParentMachine>;

@@ -34,6 +34,3 @@ export function createSystemMachine(options: SystemOptions | SystemConfig) {
     },
   });
 }
-
-/** A system machine. */
-export type SystemMachine = ReturnType<typeof createSystemMachine>;

@@ -340,6 +340,3 @@ export function createTypeAccountingMachine({
     on: { CREATE: create, RELEASE: release },
   });
 }
-
-/** A type-accounting machine of one profile and vendor. */
-export type TypeAccountingMachine = ReturnType<typeof createTypeAccountingMachine>;

@@ -489,6 +489,3 @@ export function createVfioAttachmentMachine({ profile }: { readonly profile: Ker
     },
   });
 }
-
-/** The VFIO attachment machine of one profile. */
-export type VfioAttachmentMachine = ReturnType<typeof createVfioAttachmentMachine>;

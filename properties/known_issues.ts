@@ -87,7 +87,7 @@ function openedDuringCreate(run: RunFacts): boolean {
 }
 
 /** The known issues of the modelled kernels, by id. */
-export const KNOWN_ISSUES: readonly KnownIssue[] = [
+const KNOWN_ISSUES: readonly KnownIssue[] = [
   {
     id: 'K-1',
     title: 'a remove during create gets EAGAIN and the device loses its remove file for good',

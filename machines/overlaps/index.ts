@@ -15,7 +15,7 @@ export type { OverlapOutcome, Overlapping, OverlapWindow } from './overlap.ts';
  * The windows in which a kernel operation is not atomic, so that its result depends on the operations it
  * overlapped: what the linearizability check accepts beyond the atomic rules (machines/atomic_rules.ts).
  */
-export const OVERLAP_WINDOWS: readonly OverlapWindow[] = [
+const OVERLAP_WINDOWS: readonly OverlapWindow[] = [
   moduleInTransition,
   createInFlight,
   removeDuringCreate,

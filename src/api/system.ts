@@ -24,7 +24,7 @@ export interface WriteResult extends SyscallResult {
 }
 
 /** Converts a kernel return value (negative errno on failure) into a `SyscallResult`. */
-export function syscallResult(ret: number): SyscallResult {
+function syscallResult(ret: number): SyscallResult {
   return ret < 0 ? { ret: -1, errno: -ret, err: errnoName(ret) } : { ret, errno: 0, err: null };
 }
 

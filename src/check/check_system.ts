@@ -24,7 +24,7 @@ export interface CheckSystem {
 }
 
 /** UUIDs the commands use: few, so that duplicate creates and removes of live devices are frequent. */
-export const CHECK_UUIDS = [
+const CHECK_UUIDS = [
   '5a1e0000-0000-4000-8000-0000000000a1',
   '5a1e0000-0000-4000-8000-0000000000a2',
   '5a1e0000-0000-4000-8000-0000000000a3',

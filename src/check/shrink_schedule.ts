@@ -33,7 +33,7 @@ function threads(decisions: readonly string[]): string[] {
 }
 
 /** Context switches of a schedule: decisions whose thread differs from the previous decision's. */
-export function contextSwitches(decisions: readonly string[]): number {
+function contextSwitches(decisions: readonly string[]): number {
   const t = threads(decisions);
   return t.filter((x, i) => i > 0 && x !== t[i - 1]).length;
 }

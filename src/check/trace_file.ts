@@ -1,7 +1,7 @@
 import type { CheckResult, Counterexample, SchedulerKind } from './check_result.ts';
 
 /** The version tag of trace files. */
-export const TRACE_FORMAT = 'mdevspec-trace/1';
+const TRACE_FORMAT = 'mdevspec-trace/1';
 
 /**
  * A counterexample as a file (`mdevspec check` writes it, `mdevspec replay` reads it): which kernel and

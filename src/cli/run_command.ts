@@ -18,7 +18,7 @@ export interface RunOptions {
 }
 
 /** Runs a scenario file against a fresh kernel of the model; returns its output records. */
-export async function runScenarioFile(
+async function runScenarioFile(
   file: string,
   profile: Profile,
   emit: (r: OutputRecord) => void,

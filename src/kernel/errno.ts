@@ -59,12 +59,3 @@ export function errnoName(errno: number): string {
   const e = Math.abs(errno);
   return NAMES[e] ?? `E${e}`;
 }
-
-/** The errno number of a symbolic name (`'ENOSPC'` → 28), or undefined for an unknown name. */
-export function errnoFromName(name: string): number | undefined {
-  for (const [num, n] of Object.entries(NAMES)) if (n === name) return Number(num);
-  return undefined;
-}
-
-/** Every errno name the model can return, for documentation and argument validation. */
-export const ERRNO_NAMES: readonly string[] = Object.values(NAMES);

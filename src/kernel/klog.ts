@@ -7,8 +7,7 @@ export interface KlogRecord {
 
 /** Kernel log priorities. */
 export const KERN_WARNING = 4;
-export const KERN_NOTICE = 5;
-export const KERN_INFO = 6;
+const KERN_INFO = 6;
 
 /**
  * The kernel log (`/dev/kmsg`): what `pr_info`/`dev_info`/`dev_warn` print. Scenario output reports the

@@ -27,8 +27,3 @@ export function guidParse(bytes: Uint8Array): string | number {
   }
   return out;
 }
-
-/** True for a canonical lower-case UUID string (what `%pUl` prints). */
-export function isCanonicalUuid(s: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(s);
-}

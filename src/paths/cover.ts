@@ -106,7 +106,7 @@ export function coverPaths(graph: StateGraph, options: CoverOptions): EdgePath[]
  * Removes every path that is a prefix of another (it covers nothing the longer one does not): sorted
  * lexicographically, a path is a prefix of another exactly when it is a prefix of its successor.
  */
-export function dropPrefixes(paths: readonly EdgePath[]): EdgePath[] {
+function dropPrefixes(paths: readonly EdgePath[]): EdgePath[] {
   const order = paths.map((_, i) => i).sort((a, b) => compare(paths[a]!, paths[b]!));
   const keep = new Set(
     order.filter((p, i) => i + 1 >= order.length || !isPrefix(paths[p]!, paths[order[i + 1]!]!)),

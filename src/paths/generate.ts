@@ -30,7 +30,7 @@ export const MACHINE_ALIASES: Readonly<Record<string, string>> = {
 };
 
 /** The default limit on explored states (an error beyond it: the bounds are too wide). */
-export const MAX_STATES = 1_000_000;
+const MAX_STATES = 1_000_000;
 
 /** What to generate paths for and how. */
 export interface GenerateOptions {

@@ -26,7 +26,7 @@ export interface PathReplay {
 }
 
 /** The scenario that performs `steps`: their step-language lines, each followed by its expectation. */
-export function scenarioText(steps: readonly PortableStep[]): string {
+function scenarioText(steps: readonly PortableStep[]): string {
   return `${steps
     .flatMap((s) => {
       if (!s.lines)

@@ -10,7 +10,7 @@ export function holderName(slot: number): string {
 }
 
 /** The job name of slot `slot`'s remove when it blocks. */
-export function removeJob(slot: number): string {
+function removeJob(slot: number): string {
   return `rm${slot}`;
 }
 

@@ -24,7 +24,7 @@ export interface PciIdentity {
 const OFFSET_UNIT = 2 ** VFIO_PCI_OFFSET_SHIFT;
 
 /** `VFIO_PCI_INDEX_TO_OFFSET(index)`. */
-export function regionOffset(index: number): number {
+function regionOffset(index: number): number {
   return index * OFFSET_UNIT;
 }
 

@@ -24,7 +24,7 @@ import { result } from './syscall_result.ts';
 export type OpRecord = Record<string, unknown>;
 
 /** The op lists behind the presets of the real-kernel runner. */
-export const VFIO_PRESETS: Readonly<Record<string, string>> = {
+const VFIO_PRESETS: Readonly<Record<string, string>> = {
   full: 'container,api,ext,group,status,setc,iommu,dev,info',
   cfg: 'container,api,ext,group,status,setc,iommu,dev,info,cfg',
   'group-only': 'container,api,ext,group,status',
@@ -34,7 +34,7 @@ export const VFIO_PRESETS: Readonly<Record<string, string>> = {
 };
 
 /** Expands a preset name, or returns the op list as given. */
-export function expandOps(ops: string): string[] {
+function expandOps(ops: string): string[] {
   return (VFIO_PRESETS[ops] ?? ops).split(',').filter(Boolean);
 }
 

@@ -1,7 +1,7 @@
 import { type Token, tokenizeLine } from './tokenize.ts';
 
 /** The ops of the step language (oracle/README.md) that mdevspec runs. `sh` is refused. */
-export const STEP_OPS = [
+const STEP_OPS = [
   'load',
   'unload',
   'create',

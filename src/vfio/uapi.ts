@@ -23,7 +23,6 @@ export const VFIO_DEVICE_FLAGS_PCI = 1 << 1;
 
 /** vfio-pci region indexes and counts. */
 export const VFIO_PCI_CONFIG_REGION_INDEX = 7;
-export const VFIO_PCI_NUM_REGIONS = 9;
 export const VFIO_PCI_NUM_IRQS = 5;
 /** vfio-pci encodes the region index in the top bits of the file offset (VFIO_PCI_OFFSET_SHIFT). */
 export const VFIO_PCI_OFFSET_SHIFT = 40;
